@@ -1,0 +1,257 @@
+/*
+ * Drivers: turn a call on arrays of any layout into kernel calls on contiguous,
+ * element-aligned blocks, and split large calls across threads.
+ *
+ *  - Contiguous and aligned: the kernel runs straight on the caller's memory.
+ *  - Anything else (strides of any sign, stride 0 for broadcast, misaligned or N-d
+ *    views): each row is processed in blocks of SX_BLOCK items; an argument whose row is
+ *    contiguous and aligned is used in place, the others are gathered into (inputs) or
+ *    scattered from (outputs) aligned stack buffers, one element at a time with memcpy so
+ *    that misaligned addresses are never dereferenced as float/double.
+ *  - Work is a range of linear indices [begin, end), so threads split N-d calls as
+ *    easily as flat ones.
+ */
+#include <string.h>
+
+#include "sx_internal.h"
+
+const sx_arity sx_arities[SX_NFUNCS] = {
+    [SX_SIGMOID] = {1, 1},
+    [SX_SIGMOID_GRAD] = {1, 1},
+    [SX_SIGMOID_BACKWARD] = {2, 1},
+};
+
+int sx_func_nin(int func) { return func >= 0 && func < SX_NFUNCS ? sx_arities[func].nin : -1; }
+int sx_func_nout(int func) { return func >= 0 && func < SX_NFUNCS ? sx_arities[func].nout : -1; }
+
+/* Below this many items a call stays on the calling thread: waking a worker costs more
+ * than it saves (measured in bench/, see docs/threads.md). */
+#define SX_PARALLEL_MIN ((int64_t)1 << 16)
+/* No chunk smaller than this; a few chunks per thread balance the load and let the
+ * caller absorb the share of a worker that is slow to wake. */
+#define SX_CHUNK_MIN ((int64_t)1 << 14)
+#define SX_CHUNKS_PER_THREAD 4
+
+int64_t sx_parallel_threshold(void) { return SX_PARALLEL_MIN; }
+
+typedef struct {
+    sx_kernel kernel;
+    int nargs, nin;
+    size_t isz;
+    char *data[SX_MAX_ARGS];
+    int ndim;                       /* after coalescing; >= 1 */
+    int64_t shape[SX_MAX_DIMS];
+    int64_t strides[SX_MAX_ARGS][SX_MAX_DIMS];
+    int64_t total, chunk;
+} sx_call;
+
+static int sx_aligned(const void *p, size_t isz) { return ((uintptr_t)p & (isz - 1)) == 0; }
+
+static void sx_gather(char *dst, const char *src, int64_t stride, int64_t m, size_t isz)
+{
+    if (isz == 4)
+        for (int64_t i = 0; i < m; i++)
+            memcpy(dst + 4 * i, src + i * stride, 4);
+    else
+        for (int64_t i = 0; i < m; i++)
+            memcpy(dst + 8 * i, src + i * stride, 8);
+}
+
+static void sx_scatter(char *dst, int64_t stride, const char *src, int64_t m, size_t isz)
+{
+    if (isz == 4)
+        for (int64_t i = 0; i < m; i++)
+            memcpy(dst + i * stride, src + 4 * i, 4);
+    else
+        for (int64_t i = 0; i < m; i++)
+            memcpy(dst + i * stride, src + 8 * i, 8);
+}
+
+/* One row of len items starting at ptr[a] with byte stride step[a]. */
+static void sx_run_row(const sx_call *c, char *const *ptr, const int64_t *step, int64_t len)
+{
+    _Alignas(64) char buf[SX_MAX_ARGS][SX_BLOCK * 8];
+    int direct[SX_MAX_ARGS];
+    for (int a = 0; a < c->nargs; a++)
+        direct[a] = step[a] == (int64_t)c->isz && sx_aligned(ptr[a], c->isz);
+
+    for (int64_t i = 0; i < len; i += SX_BLOCK) {
+        int64_t m = len - i < SX_BLOCK ? len - i : SX_BLOCK;
+        char *args[SX_MAX_ARGS];
+        for (int a = 0; a < c->nargs; a++) {
+            char *p = ptr[a] + i * step[a];
+            if (direct[a]) {
+                args[a] = p;
+            } else {
+                args[a] = buf[a];
+                if (a < c->nin)
+                    sx_gather(buf[a], p, step[a], m, c->isz);
+            }
+        }
+        c->kernel(args, (size_t)m);
+        for (int a = c->nin; a < c->nargs; a++)
+            if (!direct[a])
+                sx_scatter(ptr[a] + i * step[a], step[a], buf[a], m, c->isz);
+    }
+}
+
+/* Items [begin, end) in C order over the (coalesced) shape. */
+static void sx_run_range(const sx_call *c, int64_t begin, int64_t end)
+{
+    const int last = c->ndim - 1;
+    const int64_t inner = c->shape[last];
+    int64_t idx[SX_MAX_DIMS];
+    int64_t outer = begin / inner, j = begin % inner;
+    for (int d = last - 1; d >= 0; d--) {
+        idx[d] = outer % c->shape[d];
+        outer /= c->shape[d];
+    }
+    char *row[SX_MAX_ARGS];
+    int64_t step[SX_MAX_ARGS];
+    for (int a = 0; a < c->nargs; a++) {
+        row[a] = c->data[a];
+        for (int d = 0; d < last; d++)
+            row[a] += idx[d] * c->strides[a][d];
+        step[a] = c->strides[a][last];
+    }
+    while (begin < end) {
+        int64_t len = inner - j < end - begin ? inner - j : end - begin;
+        char *p[SX_MAX_ARGS];
+        for (int a = 0; a < c->nargs; a++)
+            p[a] = row[a] + j * step[a];
+        sx_run_row(c, p, step, len);
+        begin += len;
+        j = 0;
+        /* Odometer step over the outer dimensions. */
+        for (int d = last - 1; d >= 0 && begin < end; d--) {
+            for (int a = 0; a < c->nargs; a++)
+                row[a] += c->strides[a][d];
+            if (++idx[d] < c->shape[d])
+                break;
+            for (int a = 0; a < c->nargs; a++)
+                row[a] -= idx[d] * c->strides[a][d];
+            idx[d] = 0;
+        }
+    }
+}
+
+static void sx_chunk_contig(void *ctx, int64_t k)
+{
+    const sx_call *c = ctx;
+    int64_t begin = k * c->chunk;
+    int64_t end = begin + c->chunk < c->total ? begin + c->chunk : c->total;
+    char *args[SX_MAX_ARGS];
+    for (int a = 0; a < c->nargs; a++)
+        args[a] = c->data[a] + begin * (int64_t)c->isz;
+    c->kernel(args, (size_t)(end - begin));
+}
+
+static void sx_chunk_strided(void *ctx, int64_t k)
+{
+    const sx_call *c = ctx;
+    int64_t begin = k * c->chunk;
+    int64_t end = begin + c->chunk < c->total ? begin + c->chunk : c->total;
+    sx_run_range(c, begin, end);
+}
+
+static void sx_dispatch(sx_call *c, int nthreads, void (*chunk_fn)(void *, int64_t))
+{
+    if (nthreads <= 1 || c->total < SX_PARALLEL_MIN) {
+        c->chunk = c->total;
+        chunk_fn(c, 0);
+        return;
+    }
+    int64_t nchunks = (int64_t)nthreads * SX_CHUNKS_PER_THREAD;
+    int64_t chunk = (c->total + nchunks - 1) / nchunks;
+    if (chunk < SX_CHUNK_MIN)
+        chunk = SX_CHUNK_MIN;
+    chunk = (chunk + 63) & ~(int64_t)63;     /* whole cache lines per chunk */
+    c->chunk = chunk;
+    sx_parallel_for(nthreads, (c->total + chunk - 1) / chunk, chunk_fn, c);
+}
+
+static int sx_prepare(sx_call *c, int func, int dtype, void *a0, void *a1, void *a2)
+{
+    if (func < 0 || func >= SX_NFUNCS || dtype < 0 || dtype >= SX_NDTYPES)
+        return -1;
+    c->kernel = sx_active_table()->kernels[func][dtype];
+    if (c->kernel == NULL)
+        return -1;
+    c->nin = sx_arities[func].nin;
+    c->nargs = c->nin + sx_arities[func].nout;
+    c->isz = sx_itemsize(dtype);
+    c->data[0] = a0;
+    c->data[1] = a1;
+    c->data[2] = a2;
+    for (int a = 0; a < c->nargs; a++)
+        if (c->data[a] == NULL)
+            return -1;
+    return 0;
+}
+
+int sx_contig(int func, int dtype, int64_t n, int nthreads, void *a0, void *a1, void *a2)
+{
+    sx_call c;
+    if (n < 0 || sx_prepare(&c, func, dtype, a0, a1, a2) != 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    c.total = n;
+    int aligned = 1;
+    for (int a = 0; a < c.nargs; a++)
+        aligned &= sx_aligned(c.data[a], c.isz);
+    if (aligned) {
+        sx_dispatch(&c, nthreads, sx_chunk_contig);
+    } else {
+        c.ndim = 1;
+        c.shape[0] = n;
+        for (int a = 0; a < c.nargs; a++)
+            c.strides[a][0] = (int64_t)c.isz;
+        sx_dispatch(&c, nthreads, sx_chunk_strided);
+    }
+    return 0;
+}
+
+int sx_strided(int func, int dtype, int ndim, const int64_t *shape, const int64_t *strides,
+               int nthreads, void *a0, void *a1, void *a2)
+{
+    sx_call c;
+    if (ndim < 0 || ndim > SX_MAX_DIMS || sx_prepare(&c, func, dtype, a0, a1, a2) != 0)
+        return -1;
+    /* Drop length-1 dimensions and merge neighbours that are contiguous for every
+     * argument, so that a contiguous array in disguise runs long rows. */
+    int nd = 0;
+    int64_t total = 1;
+    for (int d = 0; d < ndim; d++) {
+        if (shape[d] < 0)
+            return -1;
+        total *= shape[d];
+        if (shape[d] == 1)
+            continue;
+        int merge = nd > 0;
+        for (int a = 0; a < c.nargs && merge; a++)
+            merge = c.strides[a][nd - 1] == shape[d] * strides[a * ndim + d];
+        if (merge) {
+            c.shape[nd - 1] *= shape[d];
+            for (int a = 0; a < c.nargs; a++)
+                c.strides[a][nd - 1] = strides[a * ndim + d];
+        } else {
+            c.shape[nd] = shape[d];
+            for (int a = 0; a < c.nargs; a++)
+                c.strides[a][nd] = strides[a * ndim + d];
+            nd++;
+        }
+    }
+    if (total == 0)
+        return 0;
+    if (nd == 0) {                      /* a single item */
+        nd = 1;
+        c.shape[0] = 1;
+        for (int a = 0; a < c.nargs; a++)
+            c.strides[a][0] = (int64_t)c.isz;
+    }
+    c.ndim = nd;
+    c.total = total;
+    sx_dispatch(&c, nthreads, sx_chunk_strided);
+    return 0;
+}

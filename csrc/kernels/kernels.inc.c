@@ -1,0 +1,120 @@
+/*
+ * Kernels of one instruction-set path.  An ISA translation unit (csrc/isa/isa_*.c) sets
+ * the compiler target, defines SX_ISA (a name suffix), SX_ISA_NAME and SX_HAS_FMA, and
+ * includes this file; the loops below are plain C that the compiler vectorises for that
+ * target (see docs/vectorization.md for the report).
+ *
+ * Each kernel computes a block of SX_BLOCK results into a local buffer and then copies
+ * it out.  The buffer cannot alias the input, so the compiler vectorises without runtime
+ * alias checks, and `out` may be the input itself (in place) with defined behaviour.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../sx_internal.h"
+
+#if SX_HAS_FMA
+#  define SX_FMA(a, b, c) _Generic((a), float: __builtin_fmaf, double: __builtin_fma)(a, b, c)
+#else
+#  define SX_FMA(a, b, c) ((a) * (b) + (c))
+#endif
+#define SX_FABS(a) _Generic((a), float: __builtin_fabsf, double: __builtin_fabs)(a)
+
+#define SX_CORE_F64
+#include "logistic_core.inc.h"
+#undef SX_CORE_F64
+#include "logistic_core.inc.h"
+
+#define SX_CAT2(a, b) a##_##b
+#define SX_CAT(a, b) SX_CAT2(a, b)
+#define SX_K(name) SX_CAT(name, SX_ISA)
+
+/* Round the double-word value hi + lo (|lo| <= ulp(hi)/2) to float exactly once:
+ * first to 53 bits with round-to-odd (hi, nudged to its odd neighbour towards lo when
+ * lo != 0 and hi is even), then to 24 bits.  Round-to-odd at p >= 24 + 2 bits makes the
+ * second rounding correct (Boldo & Melquiond).  NaN has lo = NaN: no nudge. */
+static inline float sx_round_dw_to_f32(double hi, double lo)
+{
+    uint64_t b = sx_bits_f64(hi);
+    uint64_t step = (uint64_t)(int64_t)((lo > 0) - (lo < 0));
+    uint64_t even_mask = (uint64_t)0 - ((~b) & 1);
+    return (float)sx_from_bits_f64(b + (step & even_mask));
+}
+
+/* float32 sigma evaluated on the double-word double path: correctly rounded except where
+ * the true value lies within ~2^-56 relative of a float midpoint. */
+static inline float sx_sigmoid_f32_wide(float xf)
+{
+    double hi, lo, f1, f2;
+    sx_sigmoid_dw_f64((double)xf, &hi, &lo, &f1, &f2);
+    /* Scale both words: exact, all results >= 2^-153 are normal doubles. */
+    double s = f1 * f2;
+    return sx_round_dw_to_f32(hi * s, lo * s);
+}
+
+static inline float sx_sigmoid_grad_f32_wide(float x) { return (float)sx_sigmoid_grad_f64(x); }
+
+/* g*y*(1-y).  float: every step below is exact in double except the product with g,
+ * so one rounding in double and one to float (error <= 0.5 ulp + 2^-29).  double:
+ * 1-y is exact for y >= 1/2 (Sterbenz); at most three roundings, < 1.5 ulp. */
+static inline float sx_backward_f32(float g, float y)
+{
+    double yd = y;
+    return (float)((double)g * (yd * (1.0 - yd)));
+}
+static inline double sx_backward_f64(double g, double y) { return g * (y * (1.0 - y)); }
+
+#define SX_UNARY_KERNEL(kname, T, fn)                                         \
+    static void kname(char *const *args, size_t n)                            \
+    {                                                                         \
+        const T *x = (const T *)args[0];                                      \
+        T *y = (T *)args[1];                                                  \
+        T buf[SX_BLOCK];                                                      \
+        for (size_t i = 0; i < n; i += SX_BLOCK) {                            \
+            size_t m = n - i < SX_BLOCK ? n - i : SX_BLOCK;                   \
+            for (size_t j = 0; j < m; j++)                                    \
+                buf[j] = fn(x[i + j]);                                        \
+            memcpy(y + i, buf, m * sizeof(T));                                \
+        }                                                                     \
+    }
+
+#define SX_BINARY_KERNEL(kname, T, fn)                                        \
+    static void kname(char *const *args, size_t n)                            \
+    {                                                                         \
+        const T *a = (const T *)args[0];                                      \
+        const T *b = (const T *)args[1];                                      \
+        T *y = (T *)args[2];                                                  \
+        T buf[SX_BLOCK];                                                      \
+        for (size_t i = 0; i < n; i += SX_BLOCK) {                            \
+            size_t m = n - i < SX_BLOCK ? n - i : SX_BLOCK;                   \
+            for (size_t j = 0; j < m; j++)                                    \
+                buf[j] = fn(a[i + j], b[i + j]);                              \
+            memcpy(y + i, buf, m * sizeof(T));                                \
+        }                                                                     \
+    }
+
+#ifndef SX_F32_SIGMOID
+#  define SX_F32_SIGMOID sx_sigmoid_f32_wide
+#endif
+
+SX_UNARY_KERNEL(SX_K(sigmoid_f32), float, SX_F32_SIGMOID)
+SX_UNARY_KERNEL(SX_K(sigmoid_f64), double, sx_sigmoid_f64)
+SX_UNARY_KERNEL(SX_K(sigmoid_grad_f32), float, sx_sigmoid_grad_f32_wide)
+SX_UNARY_KERNEL(SX_K(sigmoid_grad_f64), double, sx_sigmoid_grad_f64)
+SX_BINARY_KERNEL(SX_K(sigmoid_backward_f32), float, sx_backward_f32)
+SX_BINARY_KERNEL(SX_K(sigmoid_backward_f64), double, sx_backward_f64)
+
+/* Alternative float32 sigma kept for measurement (bench/ compares both). */
+SX_UNARY_KERNEL(SX_K(sigmoid_f32_native), float, sx_sigmoid_f32)
+
+const sx_isa_table SX_K(sx_table) = {
+    SX_ISA_NAME,
+    {
+        [SX_SIGMOID] = {SX_K(sigmoid_f32), SX_K(sigmoid_f64)},
+        [SX_SIGMOID_GRAD] = {SX_K(sigmoid_grad_f32), SX_K(sigmoid_grad_f64)},
+        [SX_SIGMOID_BACKWARD] = {SX_K(sigmoid_backward_f32), SX_K(sigmoid_backward_f64)},
+    },
+};
+
+void SX_K(sx_sigmoid_f32_native)(char *const *args, size_t n) { SX_K(sigmoid_f32_native)(args, n); }

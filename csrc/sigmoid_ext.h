@@ -1,0 +1,74 @@
+/*
+ * sigmoid_ext C API.
+ *
+ * Every function of the library is one row of a table: an id (enum sx_func), a number of
+ * inputs and outputs, and one contiguous kernel per dtype and per instruction set.  All
+ * kernels share one signature, NumPy's inner-loop shape:
+ *
+ *     void kernel(char *const *args, size_t n);   args = inputs..., outputs...
+ *
+ * working on n contiguous, element-aligned items.  The drivers below take care of
+ * strides, broadcasting (stride 0), misalignment, N-d iteration and threads, so a new
+ * function is one enum value, one arity row and one kernel per dtype.
+ */
+#ifndef SIGMOID_EXT_H
+#define SIGMOID_EXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* cffi-cdef-begin: the builder hands the declarations from here to the end marker to cffi. */
+enum sx_dtype { SX_F32 = 0, SX_F64 = 1, SX_NDTYPES = 2 };
+
+enum sx_func {
+    SX_SIGMOID = 0,          /* y = 1/(1+e^-x)                     1 in, 1 out */
+    SX_SIGMOID_GRAD,         /* y = e^-|x|/(1+e^-|x|)^2             1 in, 1 out */
+    SX_SIGMOID_BACKWARD,     /* y = g*s*(1-s)  (g, s) -> y          2 in, 1 out */
+    SX_NFUNCS
+};
+
+#define SX_MAX_ARGS 3        /* inputs + outputs of any function */
+#define SX_MAX_DIMS 64
+
+/* Number of inputs / outputs of a function, or -1 for an unknown id. */
+int sx_func_nin(int func);
+int sx_func_nout(int func);
+
+/*
+ * Contiguous call: every argument is a C-contiguous run of n items of `dtype`.
+ * Misaligned pointers are accepted (they take the buffered path).
+ * Returns 0, or -1 for an unknown func/dtype or a negative n.
+ */
+int sx_contig(int func, int dtype, int64_t n, int nthreads,
+              void *a0, void *a1, void *a2);
+
+/*
+ * General call: ndim dimensions of `shape`; strides[arg * ndim + d] is the byte stride of
+ * argument `arg` along dimension d (any sign, 0 for broadcast, any alignment).
+ * Outputs must not partially overlap inputs (the caller copies such inputs first);
+ * an output that is exactly an input (same pointer and strides) is fine.
+ */
+int sx_strided(int func, int dtype, int ndim, const int64_t *shape, const int64_t *strides,
+               int nthreads, void *a0, void *a1, void *a2);
+
+/* Instruction-set paths: the ones compiled in, whether the CPU runs each, the active one. */
+int sx_isa_count(void);
+const char *sx_isa_name(int index);
+int sx_isa_supported(int index);
+const char *sx_isa_active(void);
+/* Make `name` active ("auto" picks the best supported).  0 on success, -1 unknown,
+ * -2 not supported by this CPU. */
+int sx_isa_select(const char *name);
+
+/* Elements below which a call never uses the thread pool. */
+int64_t sx_parallel_threshold(void);
+/* cffi-cdef-end */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,35 @@
+/* Internal declarations shared by the drivers, the dispatcher and the per-ISA kernels. */
+#ifndef SX_INTERNAL_H
+#define SX_INTERNAL_H
+
+#include "sigmoid_ext.h"
+
+typedef void (*sx_kernel)(char *const *args, size_t n);
+
+/* One instruction-set path: a kernel per (function, dtype). */
+typedef struct {
+    const char *name;
+    sx_kernel kernels[SX_NFUNCS][SX_NDTYPES];
+} sx_isa_table;
+
+/* Arity of each function, indexed by enum sx_func. */
+typedef struct {
+    int nin, nout;
+} sx_arity;
+extern const sx_arity sx_arities[SX_NFUNCS];
+
+/* The active table (dispatch.c). */
+const sx_isa_table *sx_active_table(void);
+
+/* Run fn(ctx, chunk) for chunk in [0, nchunks) on up to nthreads threads (parallel.c).
+ * The calling thread takes part; it never waits for a worker that has not started. */
+void sx_parallel_for(int nthreads, int64_t nchunks, void (*fn)(void *ctx, int64_t chunk),
+                     void *ctx);
+
+/* Items per kernel call inside the drivers and kernels: small enough for L1, large
+ * enough to amortise the call. */
+#define SX_BLOCK 256
+
+static inline size_t sx_itemsize(int dtype) { return dtype == SX_F32 ? 4 : 8; }
+
+#endif

@@ -1,0 +1,80 @@
+"""Instruction-set dispatch and the configuration report."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import sigmoid_ext
+
+
+def test_show_config(capsys):
+    sigmoid_ext.show_config()
+    text = capsys.readouterr().out
+    assert sigmoid_ext.__version__ in text
+    for name in sigmoid_ext.compiled_isas():
+        assert name in text
+    assert f"selected: {sigmoid_ext.get_isa()}" in text
+
+
+def test_auto_selects_best_available():
+    assert sigmoid_ext.available_isas()[0] == "baseline"
+    previous = sigmoid_ext.get_isa()
+    sigmoid_ext.set_isa("auto")
+    assert sigmoid_ext.get_isa() == sigmoid_ext.available_isas()[-1]
+    sigmoid_ext.set_isa(previous)
+
+
+def test_set_isa_rejects_unknown_names():
+    with pytest.raises(ValueError, match="unknown"):
+        sigmoid_ext.set_isa("sse9")
+    with pytest.raises(TypeError):
+        sigmoid_ext.set_isa(3)
+
+
+def test_paths_agree():
+    """Every path computes the same algorithm.  Paths with FMA agree to the bit; the
+    baseline path (no FMA on x86-64) rounds the polynomial differently and agrees to
+    within one ulp."""
+    x = np.random.default_rng(8).uniform(-120, 60, 100_000)
+    previous = sigmoid_ext.get_isa()
+    results = {}
+    try:
+        for name in sigmoid_ext.available_isas():
+            sigmoid_ext.set_isa(name)
+            results[name] = (sigmoid_ext.sigmoid(x), sigmoid_ext.sigmoid(x.astype(np.float32)))
+    finally:
+        sigmoid_ext.set_isa(previous)
+    from sigmoid_ext.bench.ulp import ulp_error
+
+    fma_paths = [results[n] for n in results if n != "baseline"]
+    for r in fma_paths[1:]:
+        assert np.array_equal(r[0], fma_paths[0][0]) and np.array_equal(r[1], fma_paths[0][1])
+    best = results[sigmoid_ext.available_isas()[-1]]
+    for r in results.values():
+        assert ulp_error(r[0], best[0], np.float64).max() <= 1
+        assert ulp_error(r[1], best[1], np.float32).max() <= 1
+
+
+@pytest.mark.parametrize("value,ok", [("baseline", True), ("bogus", False)])
+def test_environment_variable_forces_path(value, ok):
+    env = dict(os.environ, SIGMOID_EXT_ISA=value)
+    code = "import warnings, sigmoid_ext; print(sigmoid_ext.get_isa())"
+    r = subprocess.run([sys.executable, "-W", "always", "-c", code], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0
+    if ok:
+        assert r.stdout.strip() == value
+    else:
+        assert "SIGMOID_EXT_ISA ignored" in r.stderr
+        assert r.stdout.strip() == sigmoid_ext.available_isas()[-1]
+
+
+def test_num_threads_environment_variable():
+    env = dict(os.environ, SIGMOID_EXT_NUM_THREADS="3")
+    r = subprocess.run([sys.executable, "-c",
+                        "import sigmoid_ext; print(sigmoid_ext.get_num_threads())"],
+                       env=env, capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "3"

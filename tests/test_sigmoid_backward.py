@@ -1,0 +1,41 @@
+"""sigmoid_backward(grad_output, output) = grad_output * output * (1 - output)."""
+
+import mpmath
+import numpy as np
+import pytest
+
+import sigmoid_ext
+from sigmoid_ext import reference
+from sigmoid_ext.bench.ulp import mp_sigmoid_backward, mp_ulp_error
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_within_two_ulp_of_exact(isa, dtype):
+    rng = np.random.default_rng(4)
+    g = (rng.standard_normal(3000) * 10.0 ** rng.integers(-5, 5, 3000)).astype(dtype)
+    y = np.concatenate([rng.uniform(0, 1, 2000), rng.uniform(0.999, 1, 500),
+                        10.0 ** rng.uniform(-30, 0, 500)]).astype(dtype)
+    r = sigmoid_ext.sigmoid_backward(g, y)
+    assert r.dtype == dtype
+    err = mp_ulp_error(r, [mp_sigmoid_backward(float(a), float(b)) for a, b in zip(g, y)],
+                       dtype)
+    assert err.max() <= 2.0
+
+
+def test_broadcasting_and_reference(isa):
+    g = np.linspace(-3, 3, 12).reshape(3, 4)
+    y = np.array([0.1, 0.5, 0.9, 1.0])
+    r = sigmoid_ext.sigmoid_backward(g, y)
+    assert r.shape == (3, 4)
+    expected = np.array([[reference.sigmoid_backward(a, b) for a, b in zip(row, y)]
+                         for row in g])
+    np.testing.assert_allclose(r, expected, rtol=4e-16, atol=0)
+    col = sigmoid_ext.sigmoid_backward(np.ones((3, 1), np.float32), y.astype(np.float32))
+    assert col.shape == (3, 4) and col.dtype == np.float32
+
+
+def test_mixed_dtypes_promote():
+    assert sigmoid_ext.sigmoid_backward(np.ones(2, np.float32), np.ones(2)).dtype == np.float64
+    assert sigmoid_ext.sigmoid_backward(np.ones(2, np.int32), 0.5).dtype == np.float64
+    assert sigmoid_ext.sigmoid_backward(np.ones(2, np.float16), 0.5).dtype == np.float16
+    assert mpmath.mp.dps >= 50
