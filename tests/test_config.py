@@ -59,12 +59,13 @@ def test_paths_agree():
 
 
 @pytest.mark.parametrize("value,ok", [("baseline", True), ("bogus", False)])
-def test_environment_variable_forces_path(value, ok):
+def test_environment_variable_forces_path(value, ok, tmp_path):
     env = dict(os.environ, SIGMOID_EXT_ISA=value)
     code = "import warnings, sigmoid_ext; print(sigmoid_ext.get_isa())"
+    # cwd away from the source tree, so the installed package is imported
     r = subprocess.run([sys.executable, "-W", "always", "-c", code], env=env,
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0
+                       capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
     if ok:
         assert r.stdout.strip() == value
     else:
@@ -72,9 +73,9 @@ def test_environment_variable_forces_path(value, ok):
         assert r.stdout.strip() == sigmoid_ext.available_isas()[-1]
 
 
-def test_num_threads_environment_variable():
+def test_num_threads_environment_variable(tmp_path):
     env = dict(os.environ, SIGMOID_EXT_NUM_THREADS="3")
     r = subprocess.run([sys.executable, "-c",
                         "import sigmoid_ext; print(sigmoid_ext.get_num_threads())"],
-                       env=env, capture_output=True, text=True, timeout=60)
+                       env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert r.stdout.strip() == "3"
