@@ -24,11 +24,15 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "sx_internal.h"
 
 #define SX_MAX_WORKERS 255
-#define SX_SPIN_ROUNDS 20000        /* ~50-100 us of polling before sleeping */
+/* Poll for the next job this long before sleeping.  Measured in time, not in pause
+ * rounds (a pause costs from a few to ~100 cycles depending on the CPU): a worker that
+ * falls asleep between back-to-back calls misses every call shorter than its wake-up. */
+#define SX_SPIN_NS 1000000
 
 typedef struct {
     _Atomic uint64_t ticket;
@@ -53,6 +57,13 @@ static pthread_once_t sx_atfork_once = PTHREAD_ONCE_INIT;
 static inline uint32_t sx_gen(uint64_t t) { return (uint32_t)(t >> 32); }
 static inline uint64_t sx_nchunks(uint64_t t) { return (t >> 16) & 0xffff; }
 static inline uint64_t sx_next(uint64_t t) { return t & 0xffff; }
+
+static int64_t sx_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static inline void sx_cpu_relax(void)
 {
@@ -94,13 +105,16 @@ static void *sx_worker_main(void *arg)
     for (;;) {
         uint64_t t = 0;
         int fresh = 0;
-        for (int i = 0; i < SX_SPIN_ROUNDS; i++) {
+        const int64_t deadline = sx_now_ns() + SX_SPIN_NS;
+        for (int i = 1;; i++) {
             t = atomic_load_explicit(&p->ticket, memory_order_acquire);
             if (sx_gen(t) != seen) {
                 fresh = 1;
                 break;
             }
             sx_cpu_relax();
+            if ((i & 63) == 0 && sx_now_ns() > deadline)
+                break;
         }
         if (!fresh) {
             pthread_mutex_lock(&p->lock);
