@@ -147,7 +147,9 @@ def unary_cases(draw):
         case["out"] = materialize(np.full(shape, 7, odt), odt,
                                   draw(layouts(len(shape), allow_broadcast=False)))
     elif mode == "overlap":
-        case["shift"] = draw(st.integers(-12, 12))
+        case["shift"] = draw(st.integers(-40, 40))
+        # Long 1-D runs too, so that the overlap crosses SIMD vectors and driver blocks.
+        case["length"] = draw(st.one_of(st.none(), st.integers(0, 700)))
         case["step"] = draw(st.integers(1, 2))
         case["reverse_out"] = draw(st.booleans())
         case["offset"] = draw(st.sampled_from([0, 1, 4]))
@@ -159,6 +161,8 @@ def overlapping(vals: np.ndarray, case: dict):
     """x and out on one buffer, out shifted by `shift` items (either direction),
     maybe traversed backwards."""
     dt, step, shift = case["fdt"], case["step"], case["shift"]
+    if case["length"] is not None:
+        vals = np.linspace(-40, 40, case["length"]).astype(vals.dtype)
     n = vals.size
     length = n * step + abs(shift) * step + 2
     buf = np.zeros(length * dt.itemsize + case["offset"], np.uint8)
@@ -252,7 +256,9 @@ def backward_cases(draw):
         case["out"] = materialize(np.full(case["shape"], 7, odt), odt,
                                   draw(layouts(len(case["shape"]), allow_broadcast=False)))
     elif mode == "overlap":
-        case["shift"] = draw(st.integers(-12, 12))
+        case["shift"] = draw(st.integers(-40, 40))
+        # Long 1-D runs too, so that the overlap crosses SIMD vectors and driver blocks.
+        case["length"] = draw(st.one_of(st.none(), st.integers(0, 700)))
         case["step"] = draw(st.integers(1, 2))
         case["reverse_out"] = draw(st.booleans())
         case["offset"] = draw(st.sampled_from([0, 1, 4]))
@@ -286,10 +292,13 @@ def test_fuzz_sigmoid_backward(case):
         full = np.broadcast_to(g if which == "g" else y, shape)
         with np.errstate(all="ignore"):
             a, out = overlapping(np.asarray(full).astype(case["fdt"]), case)
+        other = np.asarray(0.3, case["fdt"])    # a 0-d partner broadcasts to any length
         if which == "g":
             g = a
+            y = other if case["length"] is not None else y
         else:
             y = a
+            g = other if case["length"] is not None else g
         want = f(clean(g), clean(y))
         got = f(g, y, out=out, threads=threads)
         assert got is out
