@@ -78,9 +78,9 @@ def _read_only():
 
 
 BAD_OUTS = [
-    (lambda: np.empty(5), ValueError, r"out has shape \(5,\).*\(6,\)"),
-    (lambda: np.empty((6, 1)), ValueError, r"out has shape"),
-    (lambda: np.empty(()), ValueError, r"out has shape"),
+    (lambda: np.full(5, 7.0), ValueError, r"out has shape \(5,\).*\(6,\)"),
+    (lambda: np.full((6, 1), 7.0), ValueError, r"out has shape"),
+    (lambda: np.full((), 7.0), ValueError, r"out has shape"),
     (lambda: np.zeros(6, np.int64), TypeError, r"int64.*same_kind"),
     (lambda: np.zeros(6, np.bool_), TypeError, r"bool.*same_kind"),
     (lambda: np.zeros(6, "M8[s]"), TypeError, r"same_kind"),
@@ -88,7 +88,7 @@ BAD_OUTS = [
     (lambda: np.broadcast_to(np.zeros(1), (6,)), ValueError, r"read-only"),
     (lambda: [0.0] * 6, TypeError, r"out must be a numpy.ndarray"),
     (lambda: 3.0, TypeError, r"out must be a numpy.ndarray"),
-    (lambda: (np.empty(6), np.empty(6)), TypeError, r"out must be one array"),
+    (lambda: (np.full(6, 7.0), np.full(6, 7.0)), TypeError, r"out must be one array"),
 ]
 
 
