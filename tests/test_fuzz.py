@@ -50,10 +50,8 @@ def assert_identical(got, want) -> None:
     g, w = clean(got), clean(want)
     if g.dtype.kind == "f" and g.dtype.itemsize in (2, 4, 8):
         ui = np.dtype(f"u{g.dtype.itemsize}")
-        # NaN: only NaN-ness is compared.  Known issue (see test_nan_sign_...): the SIMD
-        # body and the scalar tail of a kernel may give NaNs of opposite sign, so a NaN's
-        # sign bit depends on its position in the block.
-        bad = (g.view(ui) != w.view(ui)) & ~(np.isnan(g) & np.isnan(w))
+        # Bit-for-bit, NaNs included (a NaN input comes back as itself).
+        bad = g.view(ui) != w.view(ui)
         assert not bad.any(), f"{int(bad.sum())} differing items: {g[bad][:5]} vs {w[bad][:5]}"
     elif g.dtype.kind == "c":
         assert_identical(g.real, w.real)
@@ -336,11 +334,10 @@ def test_fuzz_helpers_detect_differences():
     assert np.array_equal(m, v)
 
 
-@pytest.mark.xfail(reason="known issue: NaN sign differs between a kernel's SIMD body and "
-                   "its scalar tail (e.g. avx2 sigmoid_grad float32)", strict=False)
 @pytest.mark.parametrize("f", [sigmoid_ext.sigmoid, sigmoid_ext.sigmoid_grad])
 @pytest.mark.parametrize("dt", [np.float32, np.float64])
 def test_nan_sign_is_position_independent(isa, f, dt):
+    """A NaN input comes back as itself, wherever it sits (SIMD body or scalar tail)."""
     bits = set()
     for n in (1, 7, 17, 33):
         for pos in range(n):

@@ -116,8 +116,13 @@ static inline double sx_backward_f64(double g, double y) { return g * (y * (1.0 
         T buf[SX_BLOCK];                                                      \
         for (size_t i = 0; i < n; i += SX_BLOCK) {                            \
             size_t m = n - i < SX_BLOCK ? n - i : SX_BLOCK;                   \
-            for (size_t j = 0; j < m; j++)                                    \
-                buf[j] = fn(x[i + j]);                                        \
+            for (size_t j = 0; j < m; j++) {                                  \
+                T v = x[i + j], r = fn(v);                                    \
+                /* NaN in, the same NaN (quieted) out: the sign and payload   \
+                 * of a NaN computed from garbage would depend on operand     \
+                 * order, which differs between SIMD body and scalar tail. */ \
+                buf[j] = v == v ? r : v + v;                                  \
+            }                                                                 \
             memcpy(y + i, buf, m * sizeof(T));                                \
         }                                                                     \
     }
