@@ -102,7 +102,7 @@ def _accuracy_parser() -> argparse.ArgumentParser:
                     "for sigmoid_ext and each installed peer, on the same points. "
                     "Reference: " + accuracy.REFERENCE + ".")
     _common(p)
-    p.add_argument("--points", type=_positive_int, default=2000,
+    p.add_argument("--points", type=_positive_int, default=3000,
                    help="points per region (default %(default)s; the whole default report "
                         "takes well under a minute)")
     p.add_argument("--seed", type=int, default=0)
@@ -165,8 +165,8 @@ def _run_accuracy(argv: list) -> int:
     print(_header(env))
     print(f"reference: {accuracy.REFERENCE}")
     print(f"{args.points} points per region, the same points for every implementation; "
-          "cells: max / mean ULP error, (k zeros) = k results 0 where the exact value "
-          "is not\n")
+          "cells: max / mean ULP error, (k zeros) = k results 0 where the correctly "
+          "rounded value is not\n")
     progress = Progress(accuracy.count_accuracy(peers, args.function, args.dtype),
                         enabled=not args.no_progress)
     t0 = time.perf_counter()

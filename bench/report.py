@@ -77,11 +77,13 @@ def speed_tables(rows: list, max_spread: float) -> str:
                 return s
 
             sx = by.get("sigmoid_ext")
-            gbs = f"{sx.gb_per_s:.1f}" if sx and sx.gb_per_s else "-"
+            gbs = f"{sx.gb_per_s:.3g}" if sx and sx.gb_per_s else "-"
             pct = f"{sx.pct_of_copyto:.0f}%" if sx and sx.pct_of_copyto else "-"
             table.append([_fmt_n(n), cell(COPYTO), cell("sigmoid_ext"), gbs, pct]
                          + [cell(p, True) for p in others])
-        out.append(f"**{fn}, {dt}** - ns per element (median); (x) = sigmoid_ext speedup\n\n"
+        out.append(f"**{fn}, {dt}** - ns per element (median); (Nx) = sigmoid_ext speedup "
+                   "over that peer, (?) = not computed because sigmoid_ext's figure was "
+                   "withheld\n\n"
                    + _md_table(header, table))
     if withheld:
         lst = ", ".join(f"{r.function}/{r.dtype}/n={r.n}/{r.peer} ({100 * r.spread:.0f}%)"
@@ -100,7 +102,7 @@ def _fmt_ulp(v: float) -> str:
 
 def accuracy_table(rows: list) -> str:
     """Rows function x dtype x region; each peer's cell is "max / mean" ULP, followed by
-    the count of results flushed to 0 where the exact value is not 0."""
+    the count of results flushed to 0 where the correctly rounded value is not 0."""
     peers = list(dict.fromkeys(r.peer for r in rows))
     header = ["function", "dtype", "region", "points"] + peers
     table = []
