@@ -147,24 +147,41 @@ def plot(path: str, rows: list, title: str) -> str | None:
     except ImportError:
         return ("--plot needs matplotlib, which is not installed: "
                 "pip install 'sigmoid_ext[plot]' (tables and JSON were still written)")
-    keys = list(dict.fromkeys((r.function, r.dtype) for r in rows))
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.8), squeeze=False,
-                             sharey=True)
-    for ax, (fn, dt) in zip(axes[0], keys):
-        sub = [r for r in rows if r.function == fn and r.dtype == dt and r.stable]
-        for name in dict.fromkeys(r.peer for r in sub):
-            pts = sorted((r.n, r.ns_per_element) for r in sub if r.peer == name)
-            style = {"linestyle": "--", "color": "gray"} if name == COPYTO else {}
-            lw = 2.5 if name == "sigmoid_ext" else 1.2
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3,
-                    lw=lw, label=name, **style)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_title(f"{fn}, {dt}")
-        ax.set_xlabel("n (elements)")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0][0].set_ylabel("ns per element (median)")
-    axes[0][-1].legend(fontsize=7)
+    fns = list(dict.fromkeys(r.function for r in rows))
+    dts = list(dict.fromkeys(r.dtype for r in rows))
+    fig, axes = plt.subplots(len(fns), len(dts), figsize=(5 * len(dts), 3.6 * len(fns)),
+                             squeeze=False, sharex=True)
+    # One colour per implementation across all panels (a peer missing from a panel,
+    # e.g. SciPy for backward, must not shift the others' colours).
+    names = list(dict.fromkeys(r.peer for r in rows))
+    palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colour = {name: palette[i % len(palette)] for i, name in enumerate(names)}
+    colour[COPYTO] = "gray"
+    for i, fn in enumerate(fns):
+        for j, dt in enumerate(dts):
+            ax = axes[i][j]
+            sub = [r for r in rows if r.function == fn and r.dtype == dt and r.stable]
+            for name in names:
+                pts = sorted((r.n, r.ns_per_element) for r in sub if r.peer == name)
+                if not pts:
+                    continue
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3,
+                        lw=2.5 if name == "sigmoid_ext" else 1.2, color=colour[name],
+                        linestyle="--" if name == COPYTO else "-", label=name)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_title(f"{fn}, {dt}", fontsize=10)
+            ax.grid(True, which="both", alpha=0.3)
+            if i == len(fns) - 1:
+                ax.set_xlabel("n (elements)")
+            if j == 0:
+                ax.set_ylabel("ns per element (median)")
+    handles, labels = {}, {}
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+            labels[lab] = lab
+    axes[0][-1].legend(list(handles.values()), list(labels), fontsize=7)
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
