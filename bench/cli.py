@@ -1,4 +1,9 @@
-"""sigmoid-bench: time sigmoid_ext against the peers installed on this machine."""
+"""sigmoid-bench: time sigmoid_ext against the peers installed on this machine (default),
+or measure their accuracy (`sigmoid-bench accuracy`).
+
+Every peer runs on the same arrays, at the same thread count, in the same run, next to
+an np.copyto of the same size that gives the memory-bandwidth yardstick.
+"""
 
 from __future__ import annotations
 
@@ -6,64 +11,201 @@ import argparse
 import sys
 import time
 
-import numpy as np
+from . import accuracy, report
+from .peers import FUNCTIONS, installed_peers
+from .speed import Progress, count_measurements, run_speed
 
-import sigmoid_ext
-
-
-def _median_ns(fn, n_items: int, min_time: float = 0.05, repeats: int = 7) -> float:
-    """Median over `repeats` rounds of the time per item, each round long enough to time."""
-    fn()
-    loops = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        if time.perf_counter() - t >= min_time / repeats or loops >= 1 << 20:
-            break
-        loops *= 2
-    rounds = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        rounds.append((time.perf_counter() - t) / loops)
-    return float(np.median(rounds)) / n_items * 1e9
+DEFAULT_SIZES = [10 ** k for k in range(8)]              # 1 .. 1e7; 1e8 only on request
+QUICK_SIZES = [1, 1000, 100_000, 1_000_000]
+DTYPES = ("float32", "float64")
 
 
-def _peers(x: np.ndarray, out: np.ndarray) -> dict:
-    peers = {
-        "sigmoid_ext": lambda: sigmoid_ext.sigmoid(x, out=out),
-        "numpy naive": lambda: 1 / (1 + np.exp(-x)),
-    }
+def _csv(choices: tuple | None = None):
+    """argparse type: comma-separated list, checked against `choices`."""
+    def parse(text: str) -> list:
+        items = [s.strip() for s in text.split(",") if s.strip()]
+        if choices is not None:
+            if items == ["all"]:
+                return list(choices)
+            bad = [s for s in items if s not in choices]
+            if bad:
+                raise argparse.ArgumentTypeError(
+                    f"unknown {', '.join(bad)}; choose from {', '.join(choices)} or all")
+        if not items:
+            raise argparse.ArgumentTypeError("empty list")
+        return items
+    return parse
+
+
+def _sizes(text: str) -> list:
     try:
-        from scipy.special import expit
+        sizes = [int(float(s)) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"sizes must be numbers like 1000 or 1e6: {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be >= 1")
+    return sizes
 
-        peers["scipy expit"] = lambda: expit(x, out=out)
-    except ImportError:
-        pass
-    return peers
+
+def _positive_int(text: str) -> int:
+    v = int(text)
+    if v < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return v
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dtype", type=_csv(DTYPES), default=list(DTYPES),
+                   help="float32, float64 or both, comma-separated (default: both)")
+    p.add_argument("--function", type=_csv(FUNCTIONS), default=list(FUNCTIONS),
+                   help="sigmoid, grad, backward, comma-separated, or all (default: all)")
+    p.add_argument("--peers", type=_csv(), default=None,
+                   help="only these peers (names as printed), comma-separated; "
+                        "sigmoid_ext is always included")
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--no-progress", action="store_true", help="no progress on stderr")
+
+
+def _speed_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sigmoid-bench", description=__doc__,
+        epilog="Subcommand: 'sigmoid-bench accuracy --help' for the ULP report.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(p)
+    p.add_argument("--sizes", type=_sizes, default=None,
+                   help="comma-separated sizes, e.g. 1e3,1e6 (default 1..1e7 by decades; "
+                        "--large adds 1e8)")
+    p.add_argument("--large", action="store_true",
+                   help="add n = 1e8 (about 2.4 GB of float64 arrays, minutes)")
+    p.add_argument("--threads", type=_positive_int, default=1,
+                   help="threads for sigmoid_ext, torch and numexpr (default 1; NumPy and "
+                        "SciPy are single-threaded whatever this says)")
+    p.add_argument("--quick", action="store_true",
+                   help=f"sizes {','.join(map(str, QUICK_SIZES))} and shorter timing "
+                        "(under 30 s)")
+    p.add_argument("--plot", metavar="FILE.png", help="plot ns/element against n (matplotlib)")
+    p.add_argument("--max-spread", type=float, default=0.15,
+                   help="withhold a figure whose (p75-p25)/median exceeds this after one "
+                        "retry (default %(default)s)")
+    p.add_argument("--repeats", type=_positive_int, default=None,
+                   help="timed rounds per measurement (default 7; 5 with --quick)")
+    p.add_argument("--min-time", type=float, default=None,
+                   help="seconds of timed rounds per measurement (default 0.1; 0.03 quick)")
+    return p
+
+
+def _accuracy_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sigmoid-bench accuracy",
+        description="Max and mean ULP error per function, dtype and region of the domain, "
+                    "for sigmoid_ext and each installed peer, on the same points. "
+                    "Reference: " + accuracy.REFERENCE + ".")
+    _common(p)
+    p.add_argument("--points", type=_positive_int, default=3000,
+                   help="points per region (default %(default)s; the whole default report "
+                        "takes well under a minute)")
+    p.add_argument("--seed", type=int, default=0)
+    return p
+
+
+def _header(env: dict) -> str:
+    peers = ", ".join(f"{k} {v}" for k, v in env["peers"].items())
+    return (f"sigmoid_ext {env['sigmoid_ext']} ({env['isa']}), numpy {env['numpy']}, "
+            f"Python {env['python']}, CPU: {env['cpu']}\npeers: {peers}")
+
+
+def _run_speed(argv: list) -> int:
+    args = _speed_parser().parse_args(argv)
+    sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    if args.large and 10 ** 8 not in sizes:
+        sizes = sizes + [10 ** 8]
+    min_time = args.min_time if args.min_time is not None else (0.03 if args.quick else 0.1)
+    repeats = args.repeats or (5 if args.quick else 7)
+    peers = installed_peers(args.peers)
+    env = report.environment(args.threads, peers)
+    print(_header(env))
+    print(f"threads: {args.threads} (single-threaded libraries: "
+          f"{', '.join(env['single_threaded_peers']) or 'none'}); inputs uniform in "
+          f"[-10, 10]; median of {repeats} rounds; figures with spread "
+          f"(p75-p25)/median > {100 * args.max_spread:.0f}% are withheld\n")
+    total = count_measurements(peers, args.function, args.dtype, sizes)
+    progress = Progress(total, enabled=not args.no_progress)
+    t0 = time.perf_counter()
+    try:
+        rows = run_speed(peers, args.function, args.dtype, sizes, args.threads,
+                         min_time=min_time, repeats=repeats, max_spread=args.max_spread,
+                         progress=progress)
+    finally:
+        progress.close()
+    elapsed = time.perf_counter() - t0
+    print(report.speed_tables(rows, args.max_spread))
+    print(f"\n({len(rows)} measurements in {elapsed:.0f} s)")
+    if args.json:
+        report.write_json(args.json, {
+            "kind": "speed", "environment": env,
+            "settings": {"sizes": sizes, "dtypes": args.dtype, "functions": args.function,
+                         "threads": args.threads, "repeats": repeats, "min_time_s": min_time,
+                         "max_spread": args.max_spread},
+            "results": [r.as_dict() for r in rows]})
+        print(f"JSON written to {args.json}")
+    if args.plot:
+        err = report.plot(args.plot, rows, _header(env) + f", threads {args.threads}")
+        if err:
+            print(err, file=sys.stderr)
+            return 2
+        print(f"plot written to {args.plot}")
+    return 0
+
+
+def _run_accuracy(argv: list) -> int:
+    args = _accuracy_parser().parse_args(argv)
+    peers = installed_peers(args.peers)
+    env = report.environment(1, peers)
+    print(_header(env))
+    print(f"reference: {accuracy.REFERENCE}")
+    print(f"{args.points} points per region, the same points for every implementation; "
+          "cells: max / mean ULP error, (k zeros) = k results 0 where the correctly "
+          "rounded value is not\n")
+    progress = Progress(accuracy.count_accuracy(peers, args.function, args.dtype),
+                        enabled=not args.no_progress)
+    t0 = time.perf_counter()
+    try:
+        rows = accuracy.run_accuracy(peers, args.function, args.dtype, args.points,
+                                     seed=args.seed, progress=progress)
+    finally:
+        progress.close()
+    print(accuracy_regions_note(args.dtype))
+    print(report.accuracy_table(rows))
+    print(f"\n({time.perf_counter() - t0:.0f} s)")
+    if args.json:
+        report.write_json(args.json, {
+            "kind": "accuracy", "environment": env, "reference": accuracy.REFERENCE,
+            "regions": {d: accuracy.REGIONS[d] for d in args.dtype},
+            "points_per_region": args.points, "seed": args.seed,
+            "results": [r.as_dict() for r in rows]})
+        print(f"JSON written to {args.json}")
+    return 0
+
+
+def accuracy_regions_note(dtypes: list) -> str:
+    parts = []
+    for d in dtypes:
+        regs = "; ".join(f"{name} " + " U ".join(f"[{a:g}, {b:g}]" for a, b in iv)
+                         for name, iv in accuracy.REGIONS[d].items())
+        parts.append(f"{d}: {regs}")
+    note = "regions of x: " + " | ".join(parts)
+    return note + " (backward: y = sigmoid_ext.sigmoid(x), g standard normal)\n"
 
 
 def main(argv: list | None = None) -> int:
-    p = argparse.ArgumentParser(prog="sigmoid-bench", description=__doc__)
-    p.add_argument("--sizes", default="1000,100000,1000000",
-                   help="comma-separated array sizes (default: %(default)s)")
-    p.add_argument("--dtype", default="float32,float64", help="float32, float64 or both")
-    args = p.parse_args(argv)
-    sizes = [int(float(s)) for s in args.sizes.split(",")]
-    sigmoid_ext.show_config()
-    print(f"\n{'dtype':8} {'n':>9}  {'peer':14} {'ns/elem':>9} {'sigmoid_ext speedup':>20}")
-    with np.errstate(all="ignore"):
-        for dt in args.dtype.split(","):
-            for n in sizes:
-                x = np.random.default_rng(0).uniform(-10, 10, n).astype(dt)
-                out = np.empty_like(x)
-                times = {k: _median_ns(f, n) for k, f in _peers(x, out).items()}
-                for name, t in times.items():
-                    print(f"{dt:8} {n:>9}  {name:14} {t:9.3f} "
-                          f"{t / times['sigmoid_ext']:19.2f}x")
-    return 0
+    """Entry point of the `sigmoid-bench` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["accuracy"]:
+        return _run_accuracy(argv[1:])
+    if argv[:1] == ["speed"]:       # explicit name for the default run
+        argv = argv[1:]
+    return _run_speed(argv)
 
 
 if __name__ == "__main__":

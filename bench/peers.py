@@ -1,0 +1,218 @@
+"""Registry of the implementations sigmoid-bench compares: sigmoid_ext and every peer
+that is installed.  The speed and accuracy reports both go through `Peer.make`, so each
+peer is timed and checked on exactly the same formula.
+
+Functions (the names the CLI uses):
+  sigmoid   y = 1/(1+e^-x)                  operands x -> out
+  grad      dy/dx = y(1-y) for the peers    operands x -> out
+  backward  g*y*(1-y) from the saved y      operands g, y -> out
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+import sigmoid_ext
+
+FUNCTIONS = ("sigmoid", "grad", "backward")
+
+Thunk = Callable[[], Any]
+
+
+@dataclass
+class Operands:
+    """Arrays one measurement works on; every peer gets the same ones."""
+
+    x: np.ndarray | None = None      # input of sigmoid / grad
+    g: np.ndarray | None = None      # grad_output of backward
+    y: np.ndarray | None = None      # saved output of backward
+    out: np.ndarray = field(default_factory=lambda: np.empty(0))
+    tmp: np.ndarray = field(default_factory=lambda: np.empty(0))  # scratch for 2-step forms
+
+    @property
+    def n_streams(self) -> int:
+        """Arrays read + written by a one-pass kernel: the bytes a memory-bound
+        implementation must move (used for GB/s)."""
+        return (2 if self.x is None else 1) + 1
+
+
+def make_operands(function: str, n: int, dtype: Any, seed: int = 0) -> Operands:
+    """Inputs drawn from the core of the domain (|x| <= 10): the case a network sees;
+    subnormal outputs, which are 2-3x slower per element, are left to the accuracy
+    report."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-10, 10, n).astype(dtype)
+    out, tmp = np.empty_like(x), np.empty_like(x)
+    if function == "backward":
+        g = rng.standard_normal(n).astype(dtype)
+        return Operands(g=g, y=sigmoid_ext.sigmoid(x), out=out, tmp=tmp)
+    return Operands(x=x, out=out, tmp=tmp)
+
+
+@dataclass
+class Peer:
+    """An implementation.  `make(function, ops)` returns a no-argument callable that
+    computes the function on `ops` and returns the result, or None when this peer has
+    no form of that function."""
+
+    name: str
+    version: str
+    make: Callable[[str, Operands], Thunk | None]
+    set_threads: Callable[[int], None] = lambda n: None
+    threaded: bool = False     # False: the library always runs on one thread
+
+
+# ------------------------------------------------------------------------ sigmoid_ext
+
+def _sx_peer(threads_box: list) -> Peer:
+    def make(fn: str, o: Operands) -> Thunk:
+        t = threads_box[0]
+        if fn == "sigmoid":
+            return lambda: sigmoid_ext.sigmoid(o.x, out=o.out, threads=t)
+        if fn == "grad":
+            return lambda: sigmoid_ext.sigmoid_grad(o.x, out=o.out, threads=t)
+        return lambda: sigmoid_ext.sigmoid_backward(o.g, o.y, out=o.out, threads=t)
+
+    def set_threads(n: int) -> None:
+        threads_box[0] = n
+
+    return Peer("sigmoid_ext", sigmoid_ext.__version__, make, set_threads, threaded=True)
+
+
+# ------------------------------------------------------------------------------ NumPy
+
+def _numpy_naive(fn: str, o: Operands) -> Thunk:
+    # The textbook expressions, each allocating its temporaries, as most code writes them.
+    if fn == "sigmoid":
+        return lambda: 1 / (1 + np.exp(-o.x))
+    if fn == "grad":
+        def grad() -> np.ndarray:
+            y = 1 / (1 + np.exp(-o.x))
+            return y * (1 - y)
+        return grad
+    return lambda: o.g * o.y * (1 - o.y)
+
+
+def _numpy_inplace(fn: str, o: Operands) -> Thunk:
+    # The best plain NumPy can do: one pass per operation, no allocation (out=).
+    def sig(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        np.negative(x, out=out)
+        np.exp(out, out=out)
+        np.add(out, 1, out=out)
+        return np.reciprocal(out, out=out)
+
+    if fn == "sigmoid":
+        return lambda: sig(o.x, o.out)
+    if fn == "grad":
+        def grad() -> np.ndarray:
+            sig(o.x, o.out)
+            np.subtract(1, o.out, out=o.tmp)
+            return np.multiply(o.out, o.tmp, out=o.out)
+        return grad
+
+    def backward() -> np.ndarray:
+        np.subtract(1, o.y, out=o.out)
+        np.multiply(o.out, o.y, out=o.out)
+        return np.multiply(o.out, o.g, out=o.out)
+    return backward
+
+
+# ------------------------------------------------------------------------------ SciPy
+
+def _scipy_peer() -> Peer | None:
+    try:
+        import scipy
+        from scipy.special import expit
+    except ImportError:
+        return None
+
+    def make(fn: str, o: Operands) -> Thunk | None:
+        if fn == "sigmoid":
+            return lambda: expit(o.x, out=o.out)
+        if fn == "grad":
+            def grad() -> np.ndarray:
+                expit(o.x, out=o.out)
+                np.subtract(1, o.out, out=o.tmp)
+                return np.multiply(o.out, o.tmp, out=o.out)
+            return grad
+        return None  # SciPy has no backward; NumPy's forms cover it
+
+    return Peer("scipy expit", scipy.__version__, make)
+
+
+# ---------------------------------------------------------------------------- numexpr
+
+def _numexpr_peer() -> Peer | None:
+    try:
+        import numexpr as ne
+    except ImportError:
+        return None
+
+    def make(fn: str, o: Operands) -> Thunk:
+        # Expressions are compiled once and cached by numexpr; local_dict avoids the
+        # frame inspection numexpr otherwise does on every call.
+        if fn == "sigmoid":
+            return lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x}, out=o.out)
+        if fn == "grad":
+            def grad() -> np.ndarray:
+                ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x}, out=o.tmp)
+                return ne.evaluate("y*(1-y)", local_dict={"y": o.tmp}, out=o.out)
+            return grad
+        return lambda: ne.evaluate("g*y*(1-y)", local_dict={"g": o.g, "y": o.y}, out=o.out)
+
+    return Peer("numexpr", ne.__version__, make, ne.set_num_threads, threaded=True)
+
+
+# ------------------------------------------------------------------------------ torch
+
+def _torch_peer() -> Peer | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+
+    def make(fn: str, o: Operands) -> Thunk:
+        # from_numpy shares memory: no copies, same arrays as the other peers.
+        out = torch.from_numpy(o.out)
+        if fn == "backward":
+            g, y = torch.from_numpy(o.g), torch.from_numpy(o.y)
+            return lambda: torch.ops.aten.sigmoid_backward.grad_input(g, y, grad_input=out)
+        x = torch.from_numpy(o.x)
+        if fn == "sigmoid":
+            return lambda: torch.sigmoid(x, out=out)
+        # What autograd computes for sigmoid: sigmoid_backward(ones, y) = y*(1-y), here
+        # with grad_output = 1 folded in (y into tmp, 1-y into out, product into out).
+        tmp = torch.from_numpy(o.tmp)
+
+        def grad() -> Any:
+            torch.sigmoid(x, out=tmp)
+            torch.neg(tmp, out=out)
+            out.add_(1)
+            return torch.mul(tmp, out, out=out)
+        return grad
+
+    return Peer("torch", torch.__version__.split("+")[0], make, torch.set_num_threads,
+                threaded=True)
+
+
+def installed_peers(include: list | None = None) -> list:
+    """sigmoid_ext first, then every installed peer (optionally only those named)."""
+    peers = [_sx_peer([1]),
+             Peer("numpy naive", np.__version__, _numpy_naive),
+             Peer("numpy in-place", np.__version__, _numpy_inplace)]
+    for factory in (_scipy_peer, _numexpr_peer, _torch_peer):
+        p = factory()
+        if p is not None:
+            peers.append(p)
+    if include:
+        peers = [p for p in peers if p.name == "sigmoid_ext" or p.name in include]
+    return peers
+
+
+def copyto_thunk(o: Operands) -> Thunk:
+    """The bandwidth yardstick: copy an input array of the same size into `out`."""
+    src = o.x if o.x is not None else o.y
+    return lambda: np.copyto(o.out, src)

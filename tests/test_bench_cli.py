@@ -1,0 +1,184 @@
+"""sigmoid-bench CLI: structure of its output, JSON content and the accuracy subcommand.
+Correctness only: timings on a shared machine are never asserted."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+
+import numpy as np
+import pytest
+
+from sigmoid_ext.bench import accuracy, cli, peers, report, timing
+from sigmoid_ext.bench.speed import COPYTO
+
+# Tiny and fast: a couple of sizes, short rounds, no progress noise.
+FAST = ["--sizes", "1,1000", "--min-time", "0.002", "--repeats", "3", "--no-progress"]
+
+
+def _installed() -> list:
+    return [p.name for p in peers.installed_peers()]
+
+
+def test_speed_tables_and_json(tmp_path, capsys):
+    out_json = tmp_path / "speed.json"
+    # A huge --max-spread so that nothing is withheld and every number can be checked.
+    rc = cli.main(FAST + ["--dtype", "float32,float64", "--max-spread", "1e9",
+                          "--json", str(out_json)])
+    assert rc == 0
+    text = capsys.readouterr().out
+    for fn in peers.FUNCTIONS:
+        for dt in ("float32", "float64"):
+            assert f"**{fn}, {dt}**" in text
+    for name in _installed():
+        assert name in text
+    assert COPYTO in text and "withheld*" not in text
+
+    data = json.loads(out_json.read_text())
+    assert data["kind"] == "speed"
+    assert {"environment", "settings", "results"} <= data.keys()
+    assert data["settings"]["sizes"] == [1, 1000]
+    rows = data["results"]
+    keys = {"function", "dtype", "n", "peer", "ns_per_element", "spread", "stable",
+            "gb_per_s", "pct_of_copyto", "sx_speedup"}
+    seen = set()
+    for r in rows:
+        assert keys <= r.keys()
+        assert r["stable"] is True
+        assert r["ns_per_element"] > 0 and r["gb_per_s"] > 0 and r["pct_of_copyto"] > 0
+        if r["peer"] != COPYTO:
+            assert r["sx_speedup"] > 0
+        if r["peer"] == "sigmoid_ext":
+            assert r["sx_speedup"] == pytest.approx(1.0)
+        seen.add((r["function"], r["dtype"], r["n"], r["peer"]))
+    # Every installed peer with a form of the function, plus copyto, for every cell.
+    for fn in peers.FUNCTIONS:
+        for dt in ("float32", "float64"):
+            for n in (1, 1000):
+                assert (fn, dt, n, COPYTO) in seen
+                assert (fn, dt, n, "sigmoid_ext") in seen
+                assert (fn, dt, n, "numpy naive") in seen
+
+
+def test_options_select_function_dtype_and_peers(tmp_path, capsys):
+    out_json = tmp_path / "s.json"
+    rc = cli.main(FAST + ["--function", "backward", "--dtype", "float64", "--threads", "2",
+                          "--peers", "numpy naive", "--json", str(out_json)])
+    assert rc == 0
+    data = json.loads(out_json.read_text())
+    assert {r["function"] for r in data["results"]} == {"backward"}
+    assert {r["dtype"] for r in data["results"]} == {"float64"}
+    assert {r["peer"] for r in data["results"]} == {COPYTO, "sigmoid_ext", "numpy naive"}
+    assert data["settings"]["threads"] == 2
+
+
+def test_bad_arguments_exit_with_usage_error(capsys):
+    for bad in (["--function", "tanh"], ["--dtype", "float16"], ["--sizes", "0"],
+                ["--threads", "0"]):
+        with pytest.raises(SystemExit) as e:
+            cli.main(bad)
+        assert e.value.code == 2
+
+
+def test_noisy_measurement_is_withheld(capsys):
+    # max_spread below any achievable spread: every figure must be withheld and said so,
+    # and no speedup may be derived from a withheld figure.
+    rows = cli.run_speed(peers.installed_peers(["numpy naive"]), ["sigmoid"], ["float32"],
+                         [100], 1, min_time=0.001, repeats=3, max_spread=-1.0)
+    assert rows and all(not r.stable and r.ns_per_element is None for r in rows)
+    assert all(r.sx_speedup is None and r.gb_per_s is None for r in rows)
+    text = report.speed_tables(rows, -1.0)
+    assert "withheld*" in text and f"{len(rows)} measurement(s)" in text
+
+
+def test_timing_spread_definition():
+    t = timing.Timing(n=10, median_s=2.0, p25_s=1.5, p75_s=2.5, loops=1, repeats=3)
+    assert t.spread == pytest.approx(0.5)
+    assert t.ns_per_element == pytest.approx(2e8)
+
+
+def test_plot_written_or_clear_message(tmp_path, capsys):
+    png = tmp_path / "p.png"
+    rc = cli.main(FAST + ["--function", "sigmoid", "--dtype", "float32", "--max-spread",
+                          "1e9", "--peers", "numpy naive", "--plot", str(png)])
+    err = capsys.readouterr().err
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert rc == 2 and "matplotlib" in err
+    else:
+        assert rc == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def accuracy_run(tmp_path_factory):
+    path = tmp_path_factory.mktemp("acc") / "acc.json"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        rc = cli.main(["accuracy", "--points", "150", "--no-progress", "--json", str(path)])
+    return rc, buf.getvalue(), json.loads(path.read_text())
+
+
+def _ulp(v) -> float:
+    return math.inf if v == "inf" else float(v)
+
+
+def test_accuracy_table_structure(accuracy_run):
+    rc, text, data = accuracy_run
+    assert rc == 0
+    assert "reference: mpmath 50 significant digits" in text
+    assert data["reference"] == accuracy.REFERENCE
+    for name in _installed():
+        assert name in text
+    regions = {(r["function"], r["dtype"], r["region"]) for r in data["results"]}
+    assert len(regions) == len(peers.FUNCTIONS) * 2 * 3
+    for fn in peers.FUNCTIONS:
+        for dt in ("float32", "float64"):
+            for region in ("core", "tails", "subnormal"):
+                assert f"| {fn} | {dt} | {region} |" in text
+
+
+def test_accuracy_sigmoid_ext_within_bounds(accuracy_run):
+    _, _, data = accuracy_run
+    sx = [r for r in data["results"] if r["peer"] == "sigmoid_ext"]
+    assert len(sx) == 18
+    for r in sx:
+        # sigmoid, grad and float32 backward: <= 1 ulp everywhere (documented 0.57 / 0.5).
+        # float64 backward is g*y*(1-y) with three float64 roundings by design: relative
+        # error <= 3*2^-53, i.e. up to 3 ulps near the bottom of a binade (1.55 was seen
+        # on 3000 points, above the 1.5 the docstring states).
+        bound = 3.0 if (r["function"], r["dtype"]) == ("backward", "float64") else 1.0
+        assert _ulp(r["max_ulp"]) <= bound, r
+        assert r["zeros"] == 0, r
+
+
+def test_accuracy_naive_numpy_flushes_subnormals(accuracy_run):
+    _, _, data = accuracy_run
+    for dt in ("float32", "float64"):
+        r = accuracy.find([accuracy.AccRow(**{**d, "max_ulp": _ulp(d["max_ulp"]),
+                                              "mean_ulp": _ulp(d["mean_ulp"])})
+                           for d in data["results"]],
+                          function="sigmoid", dtype=dt, region="subnormal",
+                          peer="numpy naive")
+        assert r is not None
+        assert r.zeros > 0 and r.max_ulp > 1e5
+        # ... and the naive gradient y(1-y) collapses in the float32 tails.
+    g = [d for d in data["results"] if (d["function"], d["dtype"], d["region"], d["peer"])
+         == ("grad", "float32", "tails", "numpy naive")][0]
+    assert g["zeros"] > 0 and _ulp(g["max_ulp"]) > 1e5
+
+
+def test_region_points_within_regions():
+    for dt, regs in accuracy.REGIONS.items():
+        for region, intervals in regs.items():
+            x = accuracy.region_points(dt, region, 101)
+            assert x.dtype == np.dtype(dt) and x.size == 101
+            lo, hi = min(a for a, _ in intervals), max(b for _, b in intervals)
+            # Rounding to float32 may move an endpoint by half an ulp.
+            assert np.all(x >= np.nextafter(np.float32(lo), -np.inf))
+            assert np.all(x <= np.nextafter(np.float32(hi), np.inf))
+            if len(intervals) > 1:      # each interval gets its share of the points
+                for a, b in intervals:
+                    assert np.sum((x >= a) & (x <= b)) >= 101 // len(intervals) - 1
