@@ -196,6 +196,13 @@ int sx_contig(int func, int dtype, int64_t n, int nthreads, void *a0, void *a1, 
         return -1;
     if (n == 0)
         return 0;
+    const uintptr_t bytes = (uintptr_t)n * c.isz;
+    for (int o = c.nin; o < c.nargs; o++)
+        for (int a = 0; a < c.nin; a++) {
+            uintptr_t po = (uintptr_t)c.data[o], pa = (uintptr_t)c.data[a];
+            if (po != pa && po < pa + bytes && pa < po + bytes)
+                return SX_E_OVERLAP;
+        }
     c.total = n;
     int aligned = 1;
     for (int a = 0; a < c.nargs; a++)

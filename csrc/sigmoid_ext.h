@@ -41,8 +41,11 @@ int sx_func_nout(int func);
 /*
  * Contiguous call: every argument is a C-contiguous run of n items of `dtype`.
  * Misaligned pointers are accepted (they take the buffered path).
- * Returns 0, or -1 for an unknown func/dtype or a negative n.
+ * Returns 0; -1 for an unknown func/dtype or a negative n; SX_E_OVERLAP, computing
+ * nothing, when an output partially overlaps an input (the caller copies the input
+ * first; an output that *is* an input is fine).
  */
+#define SX_E_OVERLAP -3
 int sx_contig(int func, int dtype, int64_t n, int nthreads,
               void *a0, void *a1, void *a2);
 

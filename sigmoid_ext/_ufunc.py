@@ -8,6 +8,7 @@ handling, choice of the contiguous or strided C driver, and scalar unwrapping.
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from typing import Any, Callable, NamedTuple
@@ -22,6 +23,7 @@ _F64 = np.dtype(np.float64)
 _F16 = np.dtype(np.float16)
 _LONGDOUBLE = np.dtype(np.longdouble)
 _C_DTYPE_CODE = {_F32: lib.SX_F32, _F64: lib.SX_F64}
+_F32_CODE, _F64_CODE = lib.SX_F32, lib.SX_F64
 _NULL = ffi.NULL
 _from_buffer = ffi.from_buffer
 _sx_contig = lib.sx_contig
@@ -237,21 +239,34 @@ def apply(spec: _Spec, inputs: tuple, out: Any, dtype: Any, threads: Any) -> Any
     return out
 
 
-def make_unary_fast(spec: _Spec) -> Callable[..., Any]:
-    """The hot path for ``f(x)`` on a C-contiguous float32/float64 array: one dtype
-    check, one allocation, two ``ffi.from_buffer`` and one C call.  Everything else goes
-    through ``apply``."""
+def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[..., Any]:
+    """The hot path for ``f(x)`` and ``f(x, out=y)`` on C-contiguous float32/float64
+    arrays: identity dtype checks, at most one allocation, two ``ffi.from_buffer`` and
+    one C call (which also rejects partial overlap).  Everything else goes through
+    ``apply``."""
     func_id = spec.func_id
 
-    def call(x, out, dtype, threads):
-        if type(x) is _ndarray and out is None and dtype is None and threads is None:
+    def call(x, /, out=None, *, dtype=None, threads=None):
+        if type(x) is _ndarray and dtype is None:
             dt = x.dtype
-            code = 0 if dt is _F32 else 1 if dt is _F64 else -1
+            code = _F32_CODE if dt is _F32 else _F64_CODE if dt is _F64 else -1
             if code >= 0 and x.flags.c_contiguous:
-                y = _empty_like(x)
-                _sx_contig(func_id, code, x.size, _num_threads, _from_buffer(x),
-                           _from_buffer(y), _NULL)
-                return y if y.ndim else y[()]
+                nthreads = _num_threads if threads is None else _check_threads(threads)
+                if out is None:
+                    y = _empty_like(x)
+                    _sx_contig(func_id, code, x.size, nthreads, _from_buffer(x),
+                               _from_buffer(y), _NULL)
+                    return y if y.ndim else y[()]
+                if (type(out) is _ndarray and out.dtype is dt and out.shape == x.shape
+                        and out.flags.c_contiguous and out.flags.writeable):
+                    # writeable was checked above: cheaper than require_writable=True
+                    rc = _sx_contig(func_id, code, x.size, nthreads, _from_buffer(x),
+                                    _from_buffer(out), _NULL)
+                    if rc == 0:
+                        return out
+                    # partial overlap: the general path copies the input first
         return apply(spec, (x,), out, dtype, threads)
 
-    return call
+    # The public function *is* this closure (one Python call less on the hot path); it
+    # takes the documented function's name, docstring, annotations and signature.
+    return functools.update_wrapper(call, documented)
