@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import numpy as np
@@ -104,8 +105,10 @@ GUARD_SCRIPT = textwrap.dedent(r"""
 
 
 def run_child(args, timeout=240, env=None):
+    # cwd outside the source tree: `python -c` puts cwd first on sys.path, and the
+    # uncompiled source package there would shadow the installed one.
     return subprocess.run([sys.executable, "-c", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+                          timeout=timeout, env=env, cwd=tempfile.gettempdir())
 
 
 def test_guard_pages(isa):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -66,8 +67,10 @@ def test_sixteen_threads_mixed_calls_match_serial():
 
 
 def run_child(script, timeout=60):
+    # cwd outside the source tree, so the installed package is the one imported
     return subprocess.run([sys.executable, "-c", textwrap.dedent(script)],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout,
+                          cwd=tempfile.gettempdir())
 
 
 FORK_SCRIPT = """
@@ -122,7 +125,8 @@ def test_fork_after_pool_use():
 
 def test_fork_while_another_thread_uses_pool():
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(FORK_SCRIPT), "20"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120,
+                          cwd=tempfile.gettempdir())
     assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-3000:]
 
 
