@@ -126,6 +126,24 @@ def check_unchanged(arrays, before):
         assert_identical(a, b)
 
 
+def draw_out_or_overlap(draw, case, shape, result_dt):
+    """The options shared by every function's cases: an out= array of any dtype the
+    result may be cast to (same_kind) and any layout, or the geometry of an overlap."""
+    if case["mode"] == "out":
+        choices = [d for d in FLOAT_OUT_DTYPES
+                   if np.can_cast(result_dt, np.dtype(d), casting="same_kind")]
+        odt = np.dtype(draw(st.sampled_from(choices)))
+        case["out"] = materialize(np.full(shape, 7, odt), odt,
+                                  draw(layouts(len(shape), allow_broadcast=False)))
+    elif case["mode"] == "overlap":
+        case["shift"] = draw(st.integers(-40, 40))
+        # Long 1-D runs too, so that the overlap crosses SIMD vectors and driver blocks.
+        case["length"] = draw(st.one_of(st.none(), st.integers(0, 700)))
+        case["step"] = draw(st.integers(1, 2))
+        case["reverse_out"] = draw(st.booleans())
+        case["offset"] = draw(st.sampled_from([0, 1, 4]))
+
+
 # ----------------------------------------------------------------------------- unary
 
 @st.composite
@@ -137,20 +155,9 @@ def unary_cases(draw):
                     draw(layouts(len(shape))))
     mode = draw(st.sampled_from(["none", "out", "out", "inplace", "overlap"]))
     case = {"x": x, "mode": mode, "threads": draw(st.sampled_from([None, 1, 2]))}
-    if mode == "out":
-        result_dt = native(dt) if dt.kind == "f" else np.dtype("f8")
-        choices = [d for d in FLOAT_OUT_DTYPES
-                   if np.can_cast(result_dt, np.dtype(d), casting="same_kind")]
-        odt = np.dtype(draw(st.sampled_from(choices)))
-        case["out"] = materialize(np.full(shape, 7, odt), odt,
-                                  draw(layouts(len(shape), allow_broadcast=False)))
-    elif mode == "overlap":
-        case["shift"] = draw(st.integers(-40, 40))
-        # Long 1-D runs too, so that the overlap crosses SIMD vectors and driver blocks.
-        case["length"] = draw(st.one_of(st.none(), st.integers(0, 700)))
-        case["step"] = draw(st.integers(1, 2))
-        case["reverse_out"] = draw(st.booleans())
-        case["offset"] = draw(st.sampled_from([0, 1, 4]))
+    result_dt = native(dt) if dt.kind == "f" else np.dtype("f8")
+    draw_out_or_overlap(draw, case, shape, result_dt)
+    if mode == "overlap":
         case["fdt"] = np.dtype(draw(st.sampled_from(["f2", "f4", "f8", ">f8", "g"])))
     return case
 
@@ -247,19 +254,8 @@ def backward_cases(draw):
     mode = draw(st.sampled_from(["none", "out", "inplace_g", "inplace_y", "overlap"]))
     case = {"g": g, "y": y, "mode": mode, "shape": np.broadcast_shapes(g.shape, y.shape),
             "threads": draw(st.sampled_from([None, 1, 2])), "result_dt": result_dt}
-    if mode == "out":
-        choices = [d for d in FLOAT_OUT_DTYPES
-                   if np.can_cast(result_dt, np.dtype(d), casting="same_kind")]
-        odt = np.dtype(draw(st.sampled_from(choices)))
-        case["out"] = materialize(np.full(case["shape"], 7, odt), odt,
-                                  draw(layouts(len(case["shape"]), allow_broadcast=False)))
-    elif mode == "overlap":
-        case["shift"] = draw(st.integers(-40, 40))
-        # Long 1-D runs too, so that the overlap crosses SIMD vectors and driver blocks.
-        case["length"] = draw(st.one_of(st.none(), st.integers(0, 700)))
-        case["step"] = draw(st.integers(1, 2))
-        case["reverse_out"] = draw(st.booleans())
-        case["offset"] = draw(st.sampled_from([0, 1, 4]))
+    draw_out_or_overlap(draw, case, case["shape"], result_dt)
+    if mode == "overlap":
         case["fdt"] = result_dt
         case["which"] = draw(st.sampled_from(["g", "y"]))
     return case

@@ -1,6 +1,9 @@
 /*
- * The shared numerical core of the logistic family, written once for a floating type T.
- * Included twice per instruction-set translation unit, with SX_CORE_F64 defined or not.
+ * The shared numerical core of the logistic family, written once for a floating type T:
+ * with SX_CORE_F64 defined it instantiates double, without it float.  The kernels use
+ * the double instantiation (float32 goes through sx_exp_neg_abs_f32 in kernels.inc.c,
+ * which is faster at equal accuracy); the float constants are kept for that reason
+ * alone and are not compiled today.
  *
  * Algorithm (same for float and double, constants differ):
  *
