@@ -24,6 +24,7 @@
 #define SX_CORE_F64
 #include "logistic_core.inc.h"
 #undef SX_CORE_F64
+#include "logistic_f64.inc.h"
 
 #define SX_CAT2(a, b) a##_##b
 #define SX_CAT(a, b) SX_CAT2(a, b)
