@@ -20,10 +20,12 @@
  *     summed so that N*q0 enters one final FMA exactly; sigma' = E q0^2 (1 + 2e) alike.
  *
  * Error: the small terms carry relative errors of a few 2^-57 each, so results are
- * within 0.5 ulp plus about 0.17 ulp (measured max 0.67 ulp over normal results,
- * docs/accuracy.md).  Subnormal results (x < -708.4) are rounded twice: 2^k is applied
- * as 2^max(k,-1020) inside E and the remaining 2^(k - max(k,-1020)) after the final
- * rounding, so the bound there is < 1 ulp (measured 0.80).  Large |x|: E underflows
+ * within 0.5 ulp plus about 0.2 ulp (measured max 0.67 ulp over normal results,
+ * docs/accuracy.md).  2^k is applied as 2^max(k,-960) inside E, which keeps e_lo a
+ * normal number (below that it would lose bits), and the remaining
+ * 2^(k - max(k,-960)) >= 2^-123 after the final rounding: exact for normal results;
+ * subnormal results (x < -708.4) are rounded twice, so the bound there is < 1 ulp
+ * (measured 0.70).  Large |x|: E underflows
  * smoothly, 1/(1+E) rounds to 1 and sigma(-x) to 0 where the true value does.
  *
  * Without an FMA (the baseline SSE2 path) the exact products come from Dekker's
@@ -89,9 +91,9 @@ static inline struct sx_logistic64 sx_logistic64_parts(double x)
     double u_hi = 1.0 + s1;                     /* Fast2Sum: |s1| < 1 */
     double u_lo = ((1.0 - u_hi) + s1) + t1;
 
-    /* 2^k as 2^kc (normal, applied now) times 2^(k-kc) (applied last).  Both exponents
+    /* 2^k as 2^kc (applied now) times 2^(k-kc) (applied last), both normal.  Both exponents
      * come from double arithmetic: 64-bit integer compares do not vectorise on SSE2. */
-    double kc = kf < -1020.0 ? -1020.0 : kf;
+    double kc = kf < -960.0 ? -960.0 : kf;
     double kcm = kc + 0x1.8p52, kbm = (kf - kc) + 0x1.8p52;
     double scale = sx_from_bits_f64((sx_bits_f64(kcm) + 1023) << 52);
     struct sx_logistic64 p;
