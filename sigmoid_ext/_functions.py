@@ -42,7 +42,8 @@ _SILU_CLAMP = 1e5   # |x| beyond which silu/silu' have reached -0/x and 1 in eve
 
 
 def _log_sigmoid_np(x: np.ndarray) -> np.ndarray:
-    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+    lp = np.log1p(np.exp(-np.abs(x)))
+    return np.where(x >= 0, -lp, x - lp)             # -0.0 for large x, as the kernels
 
 
 def _softplus_np(x: np.ndarray) -> np.ndarray:
@@ -61,7 +62,7 @@ def _logit_np(p: np.ndarray) -> np.ndarray:
 
 def _logit_grad_np(p: np.ndarray) -> np.ndarray:
     t = np.where(p > 0.5, 1 - p, p)
-    return np.where((p >= 0) & (p <= 1), 1 / (t * (1 - t)), np.nan)
+    return np.where((p >= 0) & (p <= 1), 1 / np.abs(t * (1 - t)), np.nan)  # -0.0: +inf
 
 
 def _silu_np(x: np.ndarray) -> np.ndarray:

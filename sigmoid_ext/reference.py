@@ -33,10 +33,13 @@ def sigmoid_backward(grad_output: float, output: float) -> float:
 
 
 def log_sigmoid(x: float) -> float:
-    """log sigma(x) = min(x, 0) - log1p(e^-|x|)."""
+    """log sigma(x) = min(x, 0) - log1p(e^-|x|); -0.0 (not +0.0) where the tiny negative
+    value rounds to zero, +inf included."""
     if math.isnan(x):
         return math.nan
-    return min(x, 0.0) - math.log1p(math.exp(-abs(x)))
+    if x >= 0:
+        return -math.log1p(math.exp(-x))
+    return x - math.log1p(math.exp(x))
 
 
 def softplus(x: float) -> float:
@@ -65,18 +68,32 @@ def logit_grad(p: float) -> float:
     return 1.0 / d if d > 1.0 / 1.7976931348623157e308 else math.inf
 
 
+def _times_exp(c: float, x: float) -> float:
+    """c * e^x for x <= 0, with one rounding into the subnormal range: e^x is taken as
+    e^(x + 600) * e^-600 (x + 600 is exact there), the scale applied last."""
+    if x < -600.0:
+        return (c * math.exp(x + 600.0)) * math.exp(-600.0)
+    return c * math.exp(x)
+
+
 def silu(x: float) -> float:
-    """x * sigma(x); -0.0 at -inf (no inf*0)."""
+    """x * sigma(x) = x e^x/(1 + e^x) for x < 0; -0.0 at -inf (no inf*0)."""
     if math.isinf(x):
         return x if x > 0 else -0.0
+    if x < 0:
+        return _times_exp(x / (1.0 + math.exp(x)), x)
     return x * sigmoid(x)
 
 
 def silu_grad(x: float) -> float:
-    """sigma(x) (1 + x sigma(-x)).  Loses relative accuracy next to its zero
-    x0 = -1.2784645...; the tests check that region against mpmath instead."""
+    """sigma(x) (1 + x sigma(-x)) = e^x (1 + x + e^x)/(1 + e^x)^2 for x < 0.  Loses
+    relative accuracy next to the zero x0 = -1.2784645...; the tests check that region
+    against mpmath instead."""
     if math.isinf(x):
         return 1.0 if x > 0 else -0.0
+    if x < 0:
+        e = math.exp(x)
+        return _times_exp((1.0 + x + e) / ((1.0 + e) * (1.0 + e)), x)
     return sigmoid(x) * (1.0 + x * sigmoid(-x))
 
 

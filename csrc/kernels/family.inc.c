@@ -194,7 +194,7 @@ static inline double sxf_log_sigmoid_f64(double x)
     ll = far ? 0.0 : ll;
     double th, te;
     sxf_two_sum(x, -lh, &th, &te);
-    double neg = th + (te - ll);
+    double neg = far ? x : th + (te - ll);              /* x - E rounds to x; -inf too */
     return x >= 0.0 ? -(lh + ll) : neg;
 }
 
@@ -235,7 +235,10 @@ static inline double sxf_logit_f64(double p)
  * +inf at p = 0 and 1 (and where the result overflows), NaN outside [0, 1]. */
 static inline double sxf_logit_grad_f64(double p)
 {
-    double t = p > 0.5 ? 1.0 - p : p;
+    double t0 = p > 0.5 ? 1.0 - p : p;
+    /* Below 2^-900, 1/(t(1-t)) = (1/t)(1 + t + ...) is 1/t rounded; the double-word path
+     * is kept away from there (Dekker's split without FMA would overflow on 1/t). */
+    double t = t0 < 0x1p-900 ? 0x1p-900 : t0;
     double qh, ql;
     sxf_two_sum(1.0, -t, &qh, &ql);
     double ph, pl;
@@ -243,7 +246,7 @@ static inline double sxf_logit_grad_f64(double p)
     pl += t * ql;
     double gh, gl;
     sxf_div_dd(1.0, 0.0, ph, pl, &gh, &gl);
-    double r = t > 0.0 ? gh + gl : __builtin_inf();
+    double r = t0 < 0x1p-900 ? 1.0 / __builtin_fabs(t0) : gh + gl;   /* +inf at 0, -0, 1 */
     return (p >= 0.0 && p <= 1.0) ? r : __builtin_nan("");
 }
 
@@ -263,7 +266,7 @@ static inline double sxf_silu_f64(double x)
     sx_two_prod_f64(xc, ah, &ph, &pl);
     double r = ph + (pl + xc * al);
     r = pos ? r : (r * L.s1) * L.s2;
-    return x >= 44.0 ? x : r;
+    return (x >= 44.0 || x == 0.0) ? x : r;            /* keeps the sign of a zero */
 }
 
 /* Taylor coefficients of silu' about its zero X0 (c1 double-word, c2..c13 double),
