@@ -8,13 +8,16 @@ import pytest
 import sigmoid_ext
 from sigmoid_ext import reference
 
-UNARY = [sigmoid_ext.sigmoid, sigmoid_ext.sigmoid_grad]
-REF = {sigmoid_ext.sigmoid: reference.sigmoid, sigmoid_ext.sigmoid_grad: reference.sigmoid_grad}
+# Every public function of one input and one output (the family of issue 5 included).
+UNARY = [getattr(sigmoid_ext, name) for name in (
+    "sigmoid", "sigmoid_grad", "log_sigmoid", "softplus", "logit", "logit_grad", "silu",
+    "silu_grad", "log_sigmoid_grad")]
 
 
 def expected(f, x):
     x = np.asarray(x)
-    return np.vectorize(lambda v: REF[f](float(v)), otypes=[np.float64])(x)
+    ref = getattr(reference, f.__name__)
+    return np.vectorize(lambda v: ref(float(v)), otypes=[np.float64])(x)
 
 
 @pytest.mark.parametrize("f", UNARY)
