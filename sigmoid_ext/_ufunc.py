@@ -270,10 +270,12 @@ def apply(spec: _Spec, inputs: tuple, out: Any, dtype: Any, threads: Any) -> Any
     # widened exactly to the kernel dtype.
     kdt = _kernel_dtype(result_dt)
     compute_dt = kdt if kdt is not None else result_dt
-    if any(a.dtype != compute_dt for a in arrays):
+    # (A float64 input with dtype=float16/bfloat16 must be rounded too, although the
+    # kernel computes in float64.)
+    if any(a.dtype != compute_dt or result_dt != compute_dt for a in arrays):
         with np.errstate(all="ignore"):             # e.g. 1e300 cast to float32 -> inf
-            arrays = [_cast(a, result_dt).astype(compute_dt, copy=False)
-                      if a.dtype != compute_dt else a for a in arrays]
+            arrays = [(a if a.dtype == result_dt else _cast(a, result_dt))
+                      .astype(compute_dt, copy=False) for a in arrays]
 
     if kdt is None:
         with np.errstate(all="ignore"):

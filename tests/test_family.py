@@ -142,3 +142,23 @@ def test_exhaustive_checker_on_a_float32_subset(name):
         assert t["nonmonotone"] == 0, (isa, t)
         assert t["special_ok"], (isa, t)
         assert t["not_cr"] <= t["count"] * 1e-5, (isa, t)
+
+
+def test_bfloat16_dtype_keyword_and_out_round_once():
+    """dtype=bfloat16 and a bfloat16 out= round the float64 result once (ml_dtypes' own
+    float64 cast goes through float32 and rounds twice: 1 + 2^-8 + 2^-30 -> 1)."""
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    bf16 = np.dtype(ml_dtypes.bfloat16)
+    x = np.linspace(-6, 6, 20001)
+    want = sigmoid_ext.sigmoid(x)
+    out = np.empty(x.shape, bf16)
+    assert sigmoid_ext.sigmoid(x, out=out) is out
+    y = sigmoid_ext.sigmoid(x, dtype=bf16)
+    assert y.dtype == bf16
+    # dtype= casts the input to bfloat16 first (NumPy's rule); out= casts the result.
+    to_bf16 = sigmoid_ext._ufunc._to_bfloat16
+    np.testing.assert_array_equal(y, sigmoid_ext.sigmoid(to_bf16(x, bf16)))
+    err = ulp_error(out.astype(np.float64), want, bf16)
+    assert err.max() <= 0.5
+    tie_breaker = np.array([1 + 2.0**-8 + 2.0**-30])
+    assert to_bf16(tie_breaker, bf16).astype(np.float64)[0] == 1 + 2.0**-7

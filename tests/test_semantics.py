@@ -151,6 +151,9 @@ def test_dtype_keyword(f):
     np.testing.assert_array_equal(f(x, dtype=np.float32), f(x.astype(np.float32)))
     assert f(x.astype(np.float32), dtype="float64").dtype == np.float64
     assert f(x, dtype=np.float16).dtype == np.float16
+    # The input is rounded to float16 first, although float16 computes in float64.
+    np.testing.assert_array_equal(f(x + 1e-4, dtype=np.float16),
+                                  f((x + 1e-4).astype(np.float16)))
     for bad in (np.int32, "complex128", "not-a-dtype"):
         with pytest.raises(TypeError, match="dtype"):
             f(x, dtype=bad)
