@@ -25,6 +25,14 @@
 #define SXF_SHIFT 0x1.8p52                      /* adding it rounds to an integer */
 #define SXF_SHIFT_BITS UINT64_C(0x4338000000000000)
 
+/* 1/j! rounded to double, j = 0..14 (the Taylor coefficients of e^r). */
+static const double SXF_INV_FACT[15] = {
+    1.0, 1.0, 0.5, 0x1.5555555555555p-3, 0x1.5555555555555p-5, 0x1.1111111111111p-7,
+    0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-13, 0x1.a01a01a01a01ap-16,
+    0x1.71de3a556c734p-19, 0x1.27e4fb7789f5cp-22, 0x1.ae64567f544e4p-26,
+    0x1.1eed8eff8d898p-29, 0x1.6124613a86d09p-33, 0x1.93974a8c07c9dp-37,
+};
+
 /* a + b = *s + *e exactly (Knuth's TwoSum: no ordering condition). */
 static inline void sxf_two_sum(double a, double b, double *s, double *e)
 {
@@ -72,19 +80,10 @@ static inline void sxf_exp_parts(double a, double *nh, double *nl, double *s1, d
     kd -= SXF_SHIFT;
     double r, c;
     sxf_two_sum(a - kd * SXF_LN2_HI, -kd * SXF_LN2_LO, &r, &c);
-    double p = 0x1.93974a8c07c9dp-37;                    /* 1/14! */
-    p = SX_FMA(p, r, 0x1.6124613a86d09p-33);            /* 1/13! */
-    p = SX_FMA(p, r, 0x1.1eed8eff8d898p-29);            /* 1/12! */
-    p = SX_FMA(p, r, 0x1.ae64567f544e4p-26);            /* 1/11! */
-    p = SX_FMA(p, r, 0x1.27e4fb7789f5cp-22);            /* 1/10! */
-    p = SX_FMA(p, r, 0x1.71de3a556c734p-19);            /* 1/9!  */
-    p = SX_FMA(p, r, 0x1.a01a01a01a01ap-16);            /* 1/8!  */
-    p = SX_FMA(p, r, 0x1.a01a01a01a01ap-13);            /* 1/7!  */
-    p = SX_FMA(p, r, 0x1.6c16c16c16c17p-10);            /* 1/6!  */
-    p = SX_FMA(p, r, 0x1.1111111111111p-7);             /* 1/5!  */
-    p = SX_FMA(p, r, 0x1.5555555555555p-5);             /* 1/4!  */
-    p = SX_FMA(p, r, 0x1.5555555555555p-3);             /* 1/3!  */
-    p = SX_FMA(p, r, 0.5);
+    /* P(r) = sum_{j=2..14} r^(j-2)/j!, Horner from the top (the loop unrolls fully). */
+    double p = SXF_INV_FACT[14];
+    for (int j = 13; j >= 2; j--)
+        p = SX_FMA(p, r, SXF_INV_FACT[j]);
     double h = (r * r) * p;
     double s, e1, t, e2;
     sxf_fast_sum(1.0, r, &s, &e1);
