@@ -145,7 +145,7 @@ def test_accuracy_sigmoid_ext_within_bounds(accuracy_run):
     sx = [r for r in data["results"] if r["peer"] == "sigmoid_ext"]
     assert len(sx) == 18
     for r in sx:
-        # sigmoid, grad and float32 backward: <= 1 ulp everywhere (documented 0.57 / 0.5).
+        # sigmoid, grad and float32 backward: <= 1 ulp everywhere (documented 0.65 / 0.5).
         # float64 backward is g*y*(1-y) with three float64 roundings by design: relative
         # error <= 3*2^-53, i.e. up to 3 ulps near the bottom of a binade (1.55 was seen
         # on 3000 points, above the 1.5 the docstring states).

@@ -9,8 +9,8 @@ def test_every_97th_float32():
     totals = exhaustive.run(stride=97, progress=False)
     for isa, t in totals.items():
         assert t["count"] > 44_000_000, isa
-        # Kernel error bound: 0.5 ulp + 2^-13 from the final rounding of the double value.
-        assert t["max_ulp"] <= 0.5 + 2.0**-12, (isa, t)
+        # Kernel error bound: 0.5 ulp + 2^-16 from the final rounding of the double value.
+        assert t["max_ulp"] <= 0.5 + 2.0**-16, (isa, t)
         assert t["nonmonotone"] == 0, (isa, t)
         assert t["special_ok"], isa
         assert t["not_cr"] < t["count"] * 1e-5, (isa, t)    # near-correct rounding
