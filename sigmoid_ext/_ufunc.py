@@ -15,6 +15,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
+from . import _dask
 from ._sigmoid_ext_cffi import ffi, lib
 
 _ndarray = np.ndarray
@@ -178,6 +179,8 @@ def _check_out(out: Any, shape: tuple, result_dt: np.dtype, fname: str) -> np.nd
 def apply(spec: _Spec, inputs: tuple, out: Any, dtype: Any, threads: Any) -> Any:
     """Evaluate spec on inputs with NumPy ufunc semantics (see the module docstring)."""
     fname = spec.name
+    if _dask.has_dask_input(inputs):        # lazy Dask result, chunks evaluated by apply
+        return _dask.apply_lazy(apply, spec, inputs, out, dtype, threads)
     nthreads = _num_threads if threads is None else _check_threads(threads)
     argnames = ("x",) if spec.nin == 1 else ("grad_output", "output")
     arrays = [_as_array(v, fname, n) for v, n in zip(inputs, argnames)]
