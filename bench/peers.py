@@ -6,6 +6,9 @@ Functions (the names the CLI uses):
   sigmoid   y = 1/(1+e^-x)                  operands x -> out
   grad      dy/dx = y(1-y) for the peers    operands x -> out
   backward  g*y*(1-y) from the saved y      operands g, y -> out
+  fwdbwd    a training step's pair: y = sigmoid(x) kept, then dx = g*y*(1-y)
+            (speed only)                    operands x, g -> tmp (y), out (dx);
+            torch and sigmoid_ext.torch go through autograd, so they allocate
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import numpy as np
 
 import sigmoid_ext
 
-FUNCTIONS = ("sigmoid", "grad", "backward")
+FUNCTIONS = ("sigmoid", "grad", "backward")          # speed and accuracy
+SPEED_FUNCTIONS = FUNCTIONS + ("fwdbwd",)              # speed only
 
 Thunk = Callable[[], Any]
 
@@ -36,7 +40,7 @@ class Operands:
     def n_streams(self) -> int:
         """Arrays read + written by a one-pass kernel: the bytes a memory-bound
         implementation must move (used for GB/s)."""
-        return (2 if self.x is None else 1) + 1
+        return sum(a is not None for a in (self.x, self.g, self.y)) + 1
 
 
 def make_operands(function: str, n: int, dtype: Any, seed: int = 0) -> Operands:
@@ -49,6 +53,8 @@ def make_operands(function: str, n: int, dtype: Any, seed: int = 0) -> Operands:
     if function == "backward":
         g = rng.standard_normal(n).astype(dtype)
         return Operands(g=g, y=sigmoid_ext.sigmoid(x), out=out, tmp=tmp)
+    if function == "fwdbwd":
+        return Operands(x=x, g=rng.standard_normal(n).astype(dtype), out=out, tmp=tmp)
     return Operands(x=x, out=out, tmp=tmp)
 
 
@@ -74,6 +80,11 @@ def _sx_peer(threads_box: list) -> Peer:
             return lambda: sigmoid_ext.sigmoid(o.x, out=o.out, threads=t)
         if fn == "grad":
             return lambda: sigmoid_ext.sigmoid_grad(o.x, out=o.out, threads=t)
+        if fn == "fwdbwd":
+            def fwdbwd() -> np.ndarray:
+                sigmoid_ext.sigmoid(o.x, out=o.tmp, threads=t)
+                return sigmoid_ext.sigmoid_backward(o.g, o.tmp, out=o.out, threads=t)
+            return fwdbwd
         return lambda: sigmoid_ext.sigmoid_backward(o.g, o.y, out=o.out, threads=t)
 
     def set_threads(n: int) -> None:
@@ -93,6 +104,11 @@ def _numpy_naive(fn: str, o: Operands) -> Thunk:
             y = 1 / (1 + np.exp(-o.x))
             return y * (1 - y)
         return grad
+    if fn == "fwdbwd":
+        def fwdbwd() -> np.ndarray:
+            y = 1 / (1 + np.exp(-o.x))
+            return o.g * y * (1 - y)
+        return fwdbwd
     return lambda: o.g * o.y * (1 - o.y)
 
 
@@ -113,11 +129,14 @@ def _numpy_inplace(fn: str, o: Operands) -> Thunk:
             return np.multiply(o.out, o.tmp, out=o.out)
         return grad
 
-    def backward() -> np.ndarray:
-        np.subtract(1, o.y, out=o.out)
-        np.multiply(o.out, o.y, out=o.out)
+    def backward(y: np.ndarray) -> np.ndarray:
+        np.subtract(1, y, out=o.out)
+        np.multiply(o.out, y, out=o.out)
         return np.multiply(o.out, o.g, out=o.out)
-    return backward
+
+    if fn == "fwdbwd":
+        return lambda: backward(sig(o.x, o.tmp))
+    return lambda: backward(o.y)
 
 
 # ------------------------------------------------------------------------------ SciPy
@@ -161,6 +180,12 @@ def _numexpr_peer() -> Peer | None:
                 ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x}, out=o.tmp)
                 return ne.evaluate("y*(1-y)", local_dict={"y": o.tmp}, out=o.out)
             return grad
+        if fn == "fwdbwd":
+            def fwdbwd() -> np.ndarray:
+                ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x}, out=o.tmp)
+                return ne.evaluate("g*y*(1-y)", local_dict={"g": o.g, "y": o.tmp},
+                                   out=o.out)
+            return fwdbwd
         return lambda: ne.evaluate("g*y*(1-y)", local_dict={"g": o.g, "y": o.y}, out=o.out)
 
     return Peer("numexpr", ne.__version__, make, ne.set_num_threads, threaded=True)
@@ -177,6 +202,8 @@ def _torch_peer() -> Peer | None:
     def make(fn: str, o: Operands) -> Thunk:
         # from_numpy shares memory: no copies, same arrays as the other peers.
         out = torch.from_numpy(o.out)
+        if fn == "fwdbwd":
+            return _autograd_step(torch, torch.sigmoid, o)
         if fn == "backward":
             g, y = torch.from_numpy(o.g), torch.from_numpy(o.y)
             return lambda: torch.ops.aten.sigmoid_backward.grad_input(g, y, grad_input=out)
@@ -198,12 +225,44 @@ def _torch_peer() -> Peer | None:
                 threaded=True)
 
 
+def _autograd_step(torch: Any, forward: Callable[[Any], Any], o: Operands) -> Thunk:
+    """y = forward(x) and dx = dL/dx for the upstream gradient g, through autograd."""
+    x = torch.from_numpy(o.x).requires_grad_()
+    g = torch.from_numpy(o.g)
+
+    def step() -> Any:
+        return torch.autograd.grad(forward(x), x, g)[0]
+    return step
+
+
+def _sx_torch_peer() -> Peer | None:
+    """sigmoid_ext.torch on tensors: the forward and the autograd step only."""
+    try:
+        import torch
+
+        import sigmoid_ext.torch as sxt
+    except ImportError:
+        return None
+
+    def make(fn: str, o: Operands) -> Thunk | None:
+        if fn == "sigmoid":     # allocates its result (no out=), as in a model
+            x = torch.from_numpy(o.x)
+            return lambda: sxt.sigmoid(x)
+        if fn == "fwdbwd":
+            return _autograd_step(torch, sxt.sigmoid, o)
+        return None
+
+    # Its kernels run at the library-wide thread count (sigmoid_ext.set_num_threads).
+    return Peer("sigmoid_ext.torch", sigmoid_ext.__version__, make,
+                sigmoid_ext.set_num_threads, threaded=True)
+
+
 def installed_peers(include: list | None = None) -> list:
     """sigmoid_ext first, then every installed peer (optionally only those named)."""
     peers = [_sx_peer([1]),
              Peer("numpy naive", np.__version__, _numpy_naive),
              Peer("numpy in-place", np.__version__, _numpy_inplace)]
-    for factory in (_scipy_peer, _numexpr_peer, _torch_peer):
+    for factory in (_scipy_peer, _numexpr_peer, _torch_peer, _sx_torch_peer):
         p = factory()
         if p is not None:
             peers.append(p)
