@@ -29,6 +29,9 @@ _NULL = ffi.NULL
 _from_buffer = ffi.from_buffer
 _sx_contig = lib.sx_contig
 _empty_like = np.empty_like
+_np_array = np.array
+# Below this many elements the fast path computes in place on a copy of the input.
+_SMALL_IN_PLACE = 256
 
 
 class _Spec(NamedTuple):
@@ -250,24 +253,50 @@ def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[...
     func_id = spec.func_id
 
     def call(x, /, out=None, *, dtype=None, threads=None):
-        if type(x) is _ndarray and dtype is None:
-            dt = x.dtype
-            code = _F32_CODE if dt is _F32 else _F64_CODE if dt is _F64 else -1
-            if code >= 0 and x.flags.c_contiguous:
-                nthreads = _num_threads if threads is None else _check_threads(threads)
-                if out is None:
-                    y = _empty_like(x)
-                    _sx_contig(func_id, code, x.size, nthreads, _from_buffer(x),
-                               _from_buffer(y), _NULL)
-                    return y if y.ndim else y[()]
-                if (type(out) is _ndarray and out.dtype is dt and out.shape == x.shape
-                        and out.flags.c_contiguous and out.flags.writeable):
-                    # writeable was checked above: cheaper than require_writable=True
-                    rc = _sx_contig(func_id, code, x.size, nthreads, _from_buffer(x),
-                                    _from_buffer(out), _NULL)
-                    if rc == 0:
-                        return out
-                    # partial overlap: the general path copies the input first
+        if dtype is None:
+            if type(x) is float and out is None:
+                # A Python float: a fresh 0-d float64 array, computed in place.
+                if threads is not None:
+                    _check_threads(threads)
+                y = _np_array(x)
+                ybuf = _from_buffer(y)
+                _sx_contig(func_id, _F64_CODE, 1, 1, ybuf, ybuf, _NULL)
+                return y[()]
+            if type(x) is _ndarray:
+                dt = x.dtype
+                code = _F32_CODE if dt is _F32 else _F64_CODE if dt is _F64 else -1
+                if code >= 0:
+                    nthreads = _num_threads if threads is None else _check_threads(threads)
+                    if out is None and x.size <= _SMALL_IN_PLACE:
+                        # Small arrays: a C-ordered copy computed in place costs one
+                        # allocation and one from_buffer fewer than a separate output.
+                        y = x.copy()
+                        ybuf = _from_buffer(y)
+                        _sx_contig(func_id, code, y.size, 1, ybuf, ybuf, _NULL)
+                        return y if y.ndim else y[()]
+                    # from_buffer accepts only C-contiguous arrays (ValueError
+                    # otherwise): cheaper than reading x.flags first.
+                    try:
+                        xbuf = _from_buffer(x)
+                    except ValueError:
+                        xbuf = None
+                    if xbuf is not None:
+                        if out is None:
+                            y = _empty_like(x)
+                            _sx_contig(func_id, code, x.size, nthreads, xbuf,
+                                       _from_buffer(y), _NULL)
+                            return y if y.ndim else y[()]
+                        if (type(out) is _ndarray and out.dtype is dt
+                                and out.shape == x.shape and out.flags.writeable):
+                            # writeable checked here is cheaper than require_writable
+                            try:
+                                outbuf = _from_buffer(out)
+                            except ValueError:      # not C-contiguous
+                                outbuf = None
+                            if outbuf is not None and _sx_contig(
+                                    func_id, code, x.size, nthreads, xbuf, outbuf, _NULL) == 0:
+                                return out
+                            # partial overlap: the general path copies the input first
         return apply(spec, (x,), out, dtype, threads)
 
     # The public function *is* this closure (one Python call less on the hot path); it
