@@ -53,10 +53,26 @@ def _unary(kernel: Callable[..., Any], x: torch.Tensor) -> torch.Tensor:
     return torch.from_numpy(y if type(y) is np.ndarray else np.asarray(y))
 
 
-def _check_tensor(x: Any, name: str) -> None:
+def _times_grad(dx: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
+    """dx * grad, in dx's memory when grad is a tensor the kernels could read."""
+    if _kernel_ok(grad):
+        buf = _view(dx)
+        np.multiply(buf, _view(grad), out=buf)
+        return dx
+    return dx * grad
+
+
+def _front(x: Any, name: str, function: type, fallback: Callable[[Any], Any]) -> Any:
+    """The public entry shared by the three functions: check, fall back to PyTorch's
+    op, use the autograd Function only when a gradient is wanted."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"sigmoid_ext.torch.{name}: expected a torch.Tensor, "
                         f"not {type(x).__name__}")
+    if not _kernel_ok(x):
+        return fallback(x)
+    if x.requires_grad and torch.is_grad_enabled():
+        return function.apply(x)
+    return _unary(getattr(_sx, name), x)
 
 
 # ---------------------------------------------------------------------------- sigmoid
@@ -83,66 +99,50 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
     float32/float64 tensors; other tensors use ``torch.sigmoid``.  Differentiable; the
     gradient is ``grad * y * (1 - y)`` evaluated by :func:`sigmoid_ext.sigmoid_backward`.
     """
-    _check_tensor(x, "sigmoid")
-    if not _kernel_ok(x):
-        return torch.sigmoid(x)
-    if x.requires_grad and torch.is_grad_enabled():
-        return _Sigmoid.apply(x)
-    return _unary(_sx.sigmoid, x)
+    return _front(x, "sigmoid", _Sigmoid, torch.sigmoid)
 
 
-# ------------------------------------------------------------------------------- silu
+# ------------------------------------------------- functions whose gradient needs x
 
-class _Silu(torch.autograd.Function):
-    @staticmethod
+def _saving_input(name: str, derivative: Callable[[torch.Tensor], torch.Tensor]) -> type:
+    """An autograd Function that computes ``sigmoid_ext.<name>(x)``, saves x, and
+    returns ``grad * derivative(x)`` in backward (the product in derivative's buffer)."""
+
     def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
         ctx.save_for_backward(x)
-        return _unary(_sx.silu, x)
+        return _unary(getattr(_sx, name), x)
 
-    @staticmethod
     @once_differentiable
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
         (x,) = ctx.saved_tensors
-        dx = _unary(_sx.silu_grad, x)           # d silu / dx, then times grad in place
-        if _kernel_ok(grad):
-            np.multiply(_view(dx), _view(grad), out=_view(dx))
-            return dx
-        return dx * grad
+        return _times_grad(derivative(x), grad)
+
+    return type(f"_{name}", (torch.autograd.Function,),
+                {"forward": staticmethod(forward), "backward": staticmethod(backward)})
+
+
+def _silu_derivative(x: torch.Tensor) -> torch.Tensor:
+    return _unary(_sx.silu_grad, x)
+
+
+def _log_sigmoid_derivative(x: torch.Tensor) -> torch.Tensor:
+    # d/dx log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x), exact in the tails.
+    dx = _empty(x)
+    buf = _view(dx)
+    np.negative(_view(x), out=buf)
+    _sx.sigmoid(buf, out=buf)
+    return dx
+
+
+_Silu = _saving_input("silu", _silu_derivative)
+_LogSigmoid = _saving_input("log_sigmoid", _log_sigmoid_derivative)
 
 
 def silu(x: torch.Tensor) -> torch.Tensor:
     """SiLU (swish), ``x * sigmoid(x)``, like ``torch.nn.functional.silu``, computed by
     :func:`sigmoid_ext.silu` on CPU float32/float64 tensors (other tensors: PyTorch's
     op).  Differentiable; the gradient comes from :func:`sigmoid_ext.silu_grad`."""
-    _check_tensor(x, "silu")
-    if not _kernel_ok(x):
-        return F.silu(x)
-    if x.requires_grad and torch.is_grad_enabled():
-        return _Silu.apply(x)
-    return _unary(_sx.silu, x)
-
-
-# ------------------------------------------------------------------------ log_sigmoid
-
-class _LogSigmoid(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(x)
-        return _unary(_sx.log_sigmoid, x)
-
-    @staticmethod
-    @once_differentiable
-    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
-        # d/dx log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x), exact in the tails.
-        (x,) = ctx.saved_tensors
-        dx = _empty(x)
-        buf = _view(dx)
-        np.negative(_view(x), out=buf)
-        _sx.sigmoid(buf, out=buf)
-        if _kernel_ok(grad):
-            np.multiply(buf, _view(grad), out=buf)
-            return dx
-        return dx * grad
+    return _front(x, "silu", _Silu, F.silu)
 
 
 def log_sigmoid(x: torch.Tensor) -> torch.Tensor:
@@ -150,9 +150,4 @@ def log_sigmoid(x: torch.Tensor) -> torch.Tensor:
     ``torch.nn.functional.logsigmoid``, computed by :func:`sigmoid_ext.log_sigmoid` on
     CPU float32/float64 tensors (other tensors: PyTorch's op).  Differentiable; the
     gradient is ``grad * sigmoid(-x)``, evaluated by :func:`sigmoid_ext.sigmoid`."""
-    _check_tensor(x, "log_sigmoid")
-    if not _kernel_ok(x):
-        return F.logsigmoid(x)
-    if x.requires_grad and torch.is_grad_enabled():
-        return _LogSigmoid.apply(x)
-    return _unary(_sx.log_sigmoid, x)
+    return _front(x, "log_sigmoid", _LogSigmoid, F.logsigmoid)
