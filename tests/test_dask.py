@@ -61,11 +61,17 @@ def test_every_public_function_is_lazy_and_exact(dtype):
     for f in funcs:
         np_args, dask_args = _args(f, dtype)
         lazy = f(*dask_args)
-        assert isinstance(lazy, da.Array), f.__name__
-        assert lazy.dtype == np.dtype(dtype)
-        assert lazy.chunks == dask_args[0].chunks
-        with dask.config.set(scheduler="threads"):
-            _same(lazy.compute(), f(*np_args))
+        eager = f(*np_args)
+        # functions with several outputs give a tuple of lazy arrays
+        lazies = lazy if isinstance(lazy, tuple) else (lazy,)
+        eagers = eager if isinstance(eager, tuple) else (eager,)
+        assert len(lazies) == len(eagers), f.__name__
+        for lz, ea in zip(lazies, eagers):
+            assert isinstance(lz, da.Array), f.__name__
+            assert lz.dtype == np.dtype(dtype)
+            assert lz.chunks == dask_args[0].chunks
+            with dask.config.set(scheduler="threads"):
+                _same(lz.compute(), ea)
 
 
 def test_graph_is_one_task_per_chunk_and_nothing_runs_eagerly():
