@@ -35,6 +35,21 @@ REGIONS: dict = {
 }
 
 
+# logit's input is p in [0, 1]: the middle, both ends (where logit is large), and
+# subnormal p (float64/float32 smallest normal and below).
+UNIT_REGIONS: dict = {
+    "float32": {"core": [(0.0, 1.0)], "tails": [(1e-30, 1e-4), (1 - 1e-4, 1.0)],
+                "subnormal": [(1.5e-45, 1.1e-38)]},
+    "float64": {"core": [(0.0, 1.0)], "tails": [(1e-300, 1e-4), (1 - 1e-4, 1.0)],
+                "subnormal": [(5e-324, 2.2e-308)]},
+}
+NO_ACCURACY = ("sigmoid_and_grad",)   # bit for bit sigmoid and grad: nothing new to measure
+
+
+def regions(function: str) -> dict:
+    return UNIT_REGIONS if function == "logit" else REGIONS
+
+
 @dataclass
 class AccRow:
     function: str
@@ -55,11 +70,12 @@ class AccRow:
         return d
 
 
-def region_points(dtype: str, region: str, n: int, seed: int = 0) -> np.ndarray:
+def region_points(dtype: str, region: str, n: int, seed: int = 0,
+                  function: str = "sigmoid") -> np.ndarray:
     """`n` inputs split evenly over the region's intervals (so the short positive tail is
     not drowned by the long negative one), uniform within each, rounded to `dtype`."""
     rng = np.random.default_rng(seed)
-    parts = REGIONS[dtype][region]
+    parts = regions(function)[dtype][region]
     counts = [n // len(parts) + (i < n % len(parts)) for i in range(len(parts))]
     x = np.concatenate([rng.uniform(a, b, c) for (a, b), c in zip(parts, counts)])
     return x.astype(dtype)
@@ -76,11 +92,10 @@ def _operands(function: str, x: np.ndarray, seed: int) -> Operands:
 
 
 def _references(function: str, o: Operands) -> list:
-    if function == "sigmoid":
-        return [ulp.mp_sigmoid(float(v)) for v in o.x]
-    if function == "grad":
-        return [ulp.mp_sigmoid_grad(float(v)) for v in o.x]
-    return [ulp.mp_sigmoid_backward(float(g), float(y)) for g, y in zip(o.g, o.y)]
+    if function == "backward":
+        return [ulp.mp_sigmoid_backward(float(g), float(y)) for g, y in zip(o.g, o.y)]
+    mp_f = ulp.MP_REFERENCES["sigmoid_grad" if function == "grad" else function]
+    return [mp_f(float(v)) for v in o.x]
 
 
 def run_accuracy(peers: list, functions: list, dtypes: list, points: int,
@@ -92,9 +107,11 @@ def run_accuracy(peers: list, functions: list, dtypes: list, points: int,
     rows = []
     with np.errstate(all="ignore"):
         for fn in functions:
+            if fn in NO_ACCURACY:
+                continue
             for dt in dtypes:
-                for region in REGIONS[dt]:
-                    x = region_points(dt, region, points, seed)
+                for region in regions(fn)[dt]:
+                    x = region_points(dt, region, points, seed, fn)
                     o = _operands(fn, x, seed)
                     refs = _references(fn, o)
                     # Exact values below half the smallest subnormal correctly round to
@@ -120,7 +137,8 @@ def count_accuracy(peers: list, functions: list, dtypes: list) -> int:
     o = _operands("sigmoid", np.zeros(1), 0)
     ob = _operands("backward", np.zeros(1), 0)
     return sum(sum(p.make(fn, ob if fn == "backward" else o) is not None for p in peers)
-               * sum(len(REGIONS[d]) for d in dtypes) for fn in functions)
+               * sum(len(regions(fn)[d]) for d in dtypes) for fn in functions
+               if fn not in NO_ACCURACY)
 
 
 def find(rows: list, **key: Any) -> AccRow | None:

@@ -12,7 +12,7 @@ import sys
 import time
 
 from . import accuracy, report
-from .peers import FUNCTIONS, SPEED_FUNCTIONS, installed_peers
+from .peers import DEFAULT_FUNCTIONS, FUNCTIONS, SPEED_FUNCTIONS, installed_peers
 from .speed import Progress, count_measurements, run_speed
 
 DEFAULT_SIZES = [10 ** k for k in range(8)]              # 1 .. 1e7; 1e8 only on request
@@ -58,8 +58,9 @@ def _positive_int(text: str) -> int:
 def _common(p: argparse.ArgumentParser, functions: tuple = FUNCTIONS) -> None:
     p.add_argument("--dtype", type=_csv(DTYPES), default=list(DTYPES),
                    help="float32, float64 or both, comma-separated (default: both)")
-    p.add_argument("--function", type=_csv(functions), default=list(functions),
-                   help=f"{', '.join(functions)}, comma-separated, or all (default: all)")
+    p.add_argument("--function", type=_csv(functions), default=list(DEFAULT_FUNCTIONS),
+                   help=f"{', '.join(functions)}; comma-separated, or all (default: "
+                        f"{','.join(DEFAULT_FUNCTIONS)})")
     p.add_argument("--peers", type=_csv(), default=None,
                    help="only these peers (names as printed), comma-separated; "
                         "sigmoid_ext is always included")

@@ -6,6 +6,9 @@ Functions (the names the CLI uses):
   sigmoid   y = 1/(1+e^-x)                  operands x -> out
   grad      dy/dx = y(1-y) for the peers    operands x -> out
   backward  g*y*(1-y) from the saved y      operands g, y -> out
+  log_sigmoid, softplus, logit, silu, silu_grad    operands x (p in (0, 1)) -> out
+  sigmoid_and_grad  (sigma, sigma') of x    operands x -> (out, tmp); the peer
+                    "sigmoid_ext 2 calls" computes them apart, for comparison
   fwdbwd    a training step's pair: y = sigmoid(x) kept, then dx = g*y*(1-y)
             (speed only)                    operands x, g -> tmp (y), out (dx);
             torch and sigmoid_ext.torch go through autograd, so they allocate
@@ -20,8 +23,11 @@ import numpy as np
 
 import sigmoid_ext
 
-FUNCTIONS = ("sigmoid", "grad", "backward")          # speed and accuracy
-SPEED_FUNCTIONS = FUNCTIONS + ("fwdbwd",)              # speed only
+FUNCTIONS = ("sigmoid", "grad", "backward", "log_sigmoid", "softplus", "logit", "silu",
+             "silu_grad", "sigmoid_and_grad")
+DEFAULT_FUNCTIONS = ("sigmoid", "grad", "backward")     # what a plain run times
+FAMILY = ("log_sigmoid", "softplus", "logit", "silu", "silu_grad")
+SPEED_FUNCTIONS = FUNCTIONS + ("fwdbwd",)               # fwdbwd: speed only
 
 Thunk = Callable[[], Any]
 
@@ -35,12 +41,13 @@ class Operands:
     y: np.ndarray | None = None      # saved output of backward
     out: np.ndarray = field(default_factory=lambda: np.empty(0))
     tmp: np.ndarray = field(default_factory=lambda: np.empty(0))  # scratch for 2-step forms
+    n_out: int = 1                   # 2 for sigmoid_and_grad (out and tmp)
 
     @property
     def n_streams(self) -> int:
         """Arrays read + written by a one-pass kernel: the bytes a memory-bound
         implementation must move (used for GB/s)."""
-        return sum(a is not None for a in (self.x, self.g, self.y)) + 1
+        return sum(a is not None for a in (self.x, self.g, self.y)) + self.n_out
 
 
 def make_operands(function: str, n: int, dtype: Any, seed: int = 0) -> Operands:
@@ -55,7 +62,9 @@ def make_operands(function: str, n: int, dtype: Any, seed: int = 0) -> Operands:
         return Operands(g=g, y=sigmoid_ext.sigmoid(x), out=out, tmp=tmp)
     if function == "fwdbwd":
         return Operands(x=x, g=rng.standard_normal(n).astype(dtype), out=out, tmp=tmp)
-    return Operands(x=x, out=out, tmp=tmp)
+    if function == "logit":
+        x = sigmoid_ext.sigmoid(x)                  # p in (0, 1), logit(p) in [-10, 10]
+    return Operands(x=x, out=out, tmp=tmp, n_out=2 if function == "sigmoid_and_grad" else 1)
 
 
 @dataclass
@@ -76,8 +85,6 @@ class Peer:
 def _sx_peer(threads_box: list) -> Peer:
     def make(fn: str, o: Operands) -> Thunk:
         t = threads_box[0]
-        if fn == "sigmoid":
-            return lambda: sigmoid_ext.sigmoid(o.x, out=o.out, threads=t)
         if fn == "grad":
             return lambda: sigmoid_ext.sigmoid_grad(o.x, out=o.out, threads=t)
         if fn == "fwdbwd":
@@ -85,12 +92,36 @@ def _sx_peer(threads_box: list) -> Peer:
                 sigmoid_ext.sigmoid(o.x, out=o.tmp, threads=t)
                 return sigmoid_ext.sigmoid_backward(o.g, o.tmp, out=o.out, threads=t)
             return fwdbwd
-        return lambda: sigmoid_ext.sigmoid_backward(o.g, o.y, out=o.out, threads=t)
+        if fn == "backward":
+            return lambda: sigmoid_ext.sigmoid_backward(o.g, o.y, out=o.out, threads=t)
+        if fn == "sigmoid_and_grad":
+            return lambda: sigmoid_ext.sigmoid_and_grad(o.x, out=(o.out, o.tmp), threads=t)
+        f = getattr(sigmoid_ext, fn)               # sigmoid and the family: same name
+        return lambda: f(o.x, out=o.out, threads=t)
 
     def set_threads(n: int) -> None:
         threads_box[0] = n
 
     return Peer("sigmoid_ext", sigmoid_ext.__version__, make, set_threads, threaded=True)
+
+
+def _sx_two_calls_peer(threads_box: list) -> Peer:
+    """sigma and sigma' by two calls (two reads of x): what sigmoid_and_grad saves."""
+    def make(fn: str, o: Operands) -> Thunk | None:
+        if fn != "sigmoid_and_grad":
+            return None
+        t = threads_box[0]
+
+        def two() -> tuple:
+            return (sigmoid_ext.sigmoid(o.x, out=o.out, threads=t),
+                    sigmoid_ext.sigmoid_grad(o.x, out=o.tmp, threads=t))
+        return two
+
+    def set_threads(n: int) -> None:
+        threads_box[0] = n
+
+    return Peer("sigmoid_ext 2 calls", sigmoid_ext.__version__, make, set_threads,
+                threaded=True)
 
 
 # ------------------------------------------------------------------------------ NumPy
@@ -99,21 +130,35 @@ def _numpy_naive(fn: str, o: Operands) -> Thunk:
     # The textbook expressions, each allocating its temporaries, as most code writes them.
     if fn == "sigmoid":
         return lambda: 1 / (1 + np.exp(-o.x))
-    if fn == "grad":
-        def grad() -> np.ndarray:
+    if fn in ("grad", "sigmoid_and_grad"):
+        def grad() -> Any:
             y = 1 / (1 + np.exp(-o.x))
-            return y * (1 - y)
+            return y * (1 - y) if fn == "grad" else (y, y * (1 - y))
         return grad
     if fn == "fwdbwd":
         def fwdbwd() -> np.ndarray:
             y = 1 / (1 + np.exp(-o.x))
             return o.g * y * (1 - y)
         return fwdbwd
-    return lambda: o.g * o.y * (1 - o.y)
+    if fn == "backward":
+        return lambda: o.g * o.y * (1 - o.y)
+    return _NAIVE_FAMILY[fn](o.x)
 
 
-def _numpy_inplace(fn: str, o: Operands) -> Thunk:
+_NAIVE_FAMILY = {
+    "log_sigmoid": lambda x: lambda: -np.log1p(np.exp(-x)),
+    "softplus": lambda x: lambda: np.log1p(np.exp(x)),
+    "logit": lambda p: lambda: np.log(p / (1 - p)),
+    "silu": lambda x: lambda: x / (1 + np.exp(-x)),
+    "silu_grad": lambda x: lambda: (lambda s: s * (1 + x * (1 - s)))(1 / (1 + np.exp(-x))),
+}
+
+
+def _numpy_inplace(fn: str, o: Operands) -> Thunk | None:
     # The best plain NumPy can do: one pass per operation, no allocation (out=).
+    if fn not in DEFAULT_FUNCTIONS + ("fwdbwd",):
+        return None
+
     def sig(x: np.ndarray, out: np.ndarray) -> np.ndarray:
         np.negative(x, out=out)
         np.exp(out, out=out)
@@ -144,6 +189,7 @@ def _numpy_inplace(fn: str, o: Operands) -> Thunk:
 def _scipy_peer() -> Peer | None:
     try:
         import scipy
+        import scipy.special
         from scipy.special import expit
     except ImportError:
         return None
@@ -151,6 +197,12 @@ def _scipy_peer() -> Peer | None:
     def make(fn: str, o: Operands) -> Thunk | None:
         if fn == "sigmoid":
             return lambda: expit(o.x, out=o.out)
+        if fn == "logit":
+            return lambda: scipy.special.logit(o.x, out=o.out)
+        if fn == "log_sigmoid" and hasattr(scipy.special, "log_expit"):
+            return lambda: scipy.special.log_expit(o.x, out=o.out)
+        if fn in FAMILY or fn == "sigmoid_and_grad":
+            return None
         if fn == "grad":
             def grad() -> np.ndarray:
                 expit(o.x, out=o.out)
@@ -170,9 +222,11 @@ def _numexpr_peer() -> Peer | None:
     except ImportError:
         return None
 
-    def make(fn: str, o: Operands) -> Thunk:
+    def make(fn: str, o: Operands) -> Thunk | None:
         # Expressions are compiled once and cached by numexpr; local_dict avoids the
         # frame inspection numexpr otherwise does on every call.
+        if fn not in DEFAULT_FUNCTIONS + ("fwdbwd",):
+            return None
         if fn == "sigmoid":
             return lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x}, out=o.out)
         if fn == "grad":
@@ -199,11 +253,13 @@ def _torch_peer() -> Peer | None:
     except ImportError:
         return None
 
-    def make(fn: str, o: Operands) -> Thunk:
+    def make(fn: str, o: Operands) -> Thunk | None:
         # from_numpy shares memory: no copies, same arrays as the other peers.
         out = torch.from_numpy(o.out)
         if fn == "fwdbwd":
             return _autograd_step(torch, torch.sigmoid, o)
+        if fn in FAMILY or fn == "sigmoid_and_grad":
+            return _torch_family(torch, fn, o, out)
         if fn == "backward":
             g, y = torch.from_numpy(o.g), torch.from_numpy(o.y)
             return lambda: torch.ops.aten.sigmoid_backward.grad_input(g, y, grad_input=out)
@@ -225,6 +281,29 @@ def _torch_peer() -> Peer | None:
                 threaded=True)
 
 
+def _torch_family(torch: Any, fn: str, o: Operands, out: Any) -> Thunk | None:
+    """torch's forms of the family (None where it has none).  Its softplus switches to x
+    above `threshold` (20 by default), as users call it."""
+    x = torch.from_numpy(o.x)
+    F = torch.nn.functional
+    if fn == "logit":
+        return lambda: torch.logit(x, out=out)
+    if fn == "log_sigmoid":
+        return lambda: F.logsigmoid(x)
+    if fn == "softplus":
+        return lambda: F.softplus(x)
+    if fn == "silu":
+        return lambda: F.silu(x)
+    if fn == "sigmoid_and_grad":
+        tmp = torch.from_numpy(o.tmp)
+
+        def both() -> tuple:
+            torch.sigmoid(x, out=out)
+            return out, torch.mul(out, 1 - out, out=tmp)
+        return both
+    return None
+
+
 def _autograd_step(torch: Any, forward: Callable[[Any], Any], o: Operands) -> Thunk:
     """y = forward(x) and dx = dL/dx for the upstream gradient g, through autograd."""
     x = torch.from_numpy(o.x).requires_grad_()
@@ -236,7 +315,8 @@ def _autograd_step(torch: Any, forward: Callable[[Any], Any], o: Operands) -> Th
 
 
 def _sx_torch_peer() -> Peer | None:
-    """sigmoid_ext.torch on tensors: the forward and the autograd step only."""
+    """sigmoid_ext.torch on tensors: forwards (sigmoid, silu, log_sigmoid) and the
+    autograd step."""
     try:
         import torch
 
@@ -248,6 +328,10 @@ def _sx_torch_peer() -> Peer | None:
         if fn == "sigmoid":     # allocates its result (no out=), as in a model
             x = torch.from_numpy(o.x)
             return lambda: sxt.sigmoid(x)
+        if fn in ("silu", "log_sigmoid"):
+            xt = torch.from_numpy(o.x)
+            f = getattr(sxt, fn)
+            return lambda: f(xt)
         if fn == "fwdbwd":
             return _autograd_step(torch, sxt.sigmoid, o)
         return None
@@ -259,7 +343,8 @@ def _sx_torch_peer() -> Peer | None:
 
 def installed_peers(include: list | None = None) -> list:
     """sigmoid_ext first, then every installed peer (optionally only those named)."""
-    peers = [_sx_peer([1]),
+    threads_box = [1]
+    peers = [_sx_peer(threads_box), _sx_two_calls_peer(threads_box),
              Peer("numpy naive", np.__version__, _numpy_naive),
              Peer("numpy in-place", np.__version__, _numpy_inplace)]
     for factory in (_scipy_peer, _numexpr_peer, _torch_peer, _sx_torch_peer):
@@ -267,7 +352,7 @@ def installed_peers(include: list | None = None) -> list:
         if p is not None:
             peers.append(p)
     if include:
-        peers = [p for p in peers if p.name == "sigmoid_ext" or p.name in include]
+        peers = [p for p in peers if p.name.startswith("sigmoid_ext") or p.name in include]
     return peers
 
 

@@ -19,6 +19,14 @@ const sx_arity sx_arities[SX_NFUNCS] = {
     [SX_SIGMOID] = {1, 1},
     [SX_SIGMOID_GRAD] = {1, 1},
     [SX_SIGMOID_BACKWARD] = {2, 1},
+    [SX_LOG_SIGMOID] = {1, 1},
+    [SX_SOFTPLUS] = {1, 1},
+    [SX_LOGIT] = {1, 1},
+    [SX_LOGIT_GRAD] = {1, 1},
+    [SX_SILU] = {1, 1},
+    [SX_SILU_GRAD] = {1, 1},
+    [SX_LOG_SIGMOID_GRAD] = {1, 1},
+    [SX_SIGMOID_AND_GRAD] = {1, 2},
 };
 
 int sx_func_nin(int func) { return func >= 0 && func < SX_NFUNCS ? sx_arities[func].nin : -1; }

@@ -28,6 +28,14 @@ enum sx_func {
     SX_SIGMOID = 0,          /* y = 1/(1+e^-x)                     1 in, 1 out */
     SX_SIGMOID_GRAD,         /* y = e^-|x|/(1+e^-|x|)^2             1 in, 1 out */
     SX_SIGMOID_BACKWARD,     /* y = g*s*(1-s)  (g, s) -> y          2 in, 1 out */
+    SX_LOG_SIGMOID,          /* y = -log1p(e^-x)                    1 in, 1 out */
+    SX_SOFTPLUS,             /* y = log1p(e^x)                      1 in, 1 out */
+    SX_LOGIT,                /* y = log(p/(1-p))                    1 in, 1 out */
+    SX_LOGIT_GRAD,           /* y = 1/(p(1-p))                      1 in, 1 out */
+    SX_SILU,                 /* y = x*sigma(x)                      1 in, 1 out */
+    SX_SILU_GRAD,            /* y = sigma(x)(1 + x*sigma(-x))       1 in, 1 out */
+    SX_LOG_SIGMOID_GRAD,     /* y = sigma(-x)                       1 in, 1 out */
+    SX_SIGMOID_AND_GRAD,     /* x -> (sigma(x), sigma'(x))          1 in, 2 out */
     SX_NFUNCS
 };
 

@@ -40,14 +40,7 @@ class Ops:
     log_sigmoid: Callable[[np.ndarray], np.ndarray]
 
 
-def _sx_log_sigmoid() -> Callable[[np.ndarray], np.ndarray]:
-    if hasattr(sx, "log_sigmoid"):
-        return sx.log_sigmoid
-    # Builds without the family kernels: the stable NumPy form -log(1 + e^-z).
-    return lambda z: -np.logaddexp(0.0, -z)
-
-
-SIGMOID_EXT = Ops("sigmoid_ext", sx.sigmoid, sx.sigmoid_backward, _sx_log_sigmoid())
+SIGMOID_EXT = Ops("sigmoid_ext", sx.sigmoid, sx.sigmoid_backward, sx.log_sigmoid)
 
 
 def _naive_sigmoid(x: np.ndarray) -> np.ndarray:

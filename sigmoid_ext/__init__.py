@@ -13,7 +13,22 @@ from ._config import (
     set_isa,
     show_config,
 )
-from ._functions import expit, sigmoid, sigmoid_backward, sigmoid_grad
+from ._functions import (
+    expit,
+    log_expit,
+    log_sigmoid,
+    log_sigmoid_grad,
+    logit,
+    logit_grad,
+    sigmoid,
+    sigmoid_and_grad,
+    sigmoid_backward,
+    sigmoid_grad,
+    silu,
+    silu_grad,
+    softplus,
+    softplus_grad,
+)
 from ._ufunc import get_num_threads, set_num_threads
 from ._version import __version__
 
@@ -28,10 +43,20 @@ __all__ = [
     "expit",
     "get_isa",
     "get_num_threads",
+    "log_expit",
+    "log_sigmoid",
+    "log_sigmoid_grad",
+    "logit",
+    "logit_grad",
     "set_isa",
     "set_num_threads",
     "show_config",
     "sigmoid",
+    "sigmoid_and_grad",
     "sigmoid_backward",
     "sigmoid_grad",
+    "silu",
+    "silu_grad",
+    "softplus",
+    "softplus_grad",
 ]

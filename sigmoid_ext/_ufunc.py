@@ -38,7 +38,10 @@ class _Spec(NamedTuple):
     name: str
     func_id: int
     nin: int
-    fallback: Callable[..., np.ndarray]   # NumPy formula for dtypes without a kernel
+    fallback: Callable[..., Any]   # NumPy formula for dtypes without a kernel (a tuple
+    #                                of arrays when nout > 1)
+    nout: int = 1
+    argnames: tuple = ("x",)       # names used in error messages
 
 
 # ----------------------------------------------------------------------------- threads
@@ -99,15 +102,25 @@ def _as_array(value: Any, fname: str, argname: str) -> np.ndarray:
                         f"array: {exc}") from exc
 
 
+def _is_bfloat16(dt: np.dtype) -> bool:
+    """ml_dtypes' bfloat16 (a user dtype of kind 'V'), recognised without importing
+    ml_dtypes: an array of it can only exist when ml_dtypes is installed."""
+    return dt.kind == "V" and dt.name == "bfloat16" and dt.itemsize == 2
+
+
+def _is_float(dt: np.dtype) -> bool:
+    return dt.kind == "f" or _is_bfloat16(dt)
+
+
 def _check_input_dtype(dt: np.dtype, fname: str, argname: str) -> None:
-    if dt.kind not in "fiub":
+    if dt.kind not in "fiub" and not _is_bfloat16(dt):
         raise TypeError(f"{fname}: unsupported dtype {dt} for argument '{argname}'; "
                         "expected a real floating, integer or bool array")
 
 
 def _float_dtype(dt: np.dtype) -> np.dtype:
     """Result dtype for input dtype dt: floats keep their type, the rest become float64."""
-    return dt.newbyteorder("=") if dt.kind == "f" else _F64
+    return dt.newbyteorder("=") if _is_float(dt) else _F64
 
 
 def _requested_dtype(dtype: Any, fname: str) -> np.dtype:
@@ -115,20 +128,46 @@ def _requested_dtype(dtype: Any, fname: str) -> np.dtype:
         dt = np.dtype(dtype)
     except TypeError as exc:
         raise TypeError(f"{fname}: dtype={dtype!r} is not a valid dtype") from exc
-    if dt.kind != "f":
+    if not _is_float(dt):
         raise TypeError(f"{fname}: dtype={dt} is not supported; the result must be a "
-                        "floating type (float16, float32, float64 or longdouble)")
+                        "floating type (float16, bfloat16, float32, float64 or longdouble)")
     return dt.newbyteorder("=")
 
 
 def _kernel_dtype(dt: np.dtype) -> np.dtype | None:
-    """dtype the C kernel computes in: float32/float64 as is; float16 goes through
-    float64 (exact widening, one final rounding); None means the NumPy fallback."""
+    """dtype the C kernel computes in: float32/float64 as is; float16 and bfloat16 go
+    through float64 (exact widening, one final rounding); None means the NumPy fallback."""
     if dt == _F32:
         return _F32
-    if dt == _F64 or dt == _F16:
+    if dt == _F64 or dt == _F16 or _is_bfloat16(dt):
         return _F64
     return None
+
+
+def _to_bfloat16(a: np.ndarray, dt: np.dtype) -> np.ndarray:
+    """Round float64 to bfloat16 once, to nearest even.  ml_dtypes converts float64 via
+    float32, which rounds twice (1 + 2^-8 + 2^-30 would give 1); rounding to float32 with
+    round-to-odd first makes the second rounding exact (24 >= 8 + 2 bits)."""
+    a = np.asarray(a, dtype=_F64)
+    with np.errstate(all="ignore"):
+        f = a.astype(_F32)
+        back = f.astype(_F64)
+    bits = f.view(np.uint32)
+    # Inexact results with an even last bit move one float32 step towards a (an odd
+    # neighbour).  NaN, inf and exact results are left alone.
+    fix = (back != a) & ((bits & 1) == 0) & np.isfinite(f)
+    toward = np.where(np.abs(back) > np.abs(a), np.uint32(0xFFFFFFFF), np.uint32(1))
+    bits = np.where(fix, bits + toward, bits).astype(np.uint32)
+    return bits.view(_F32).astype(dt)
+
+
+def _cast(a: np.ndarray, dt: np.dtype) -> np.ndarray:
+    """a.astype(dt) with one correct rounding, also for bfloat16."""
+    if _is_bfloat16(dt) and a.dtype != dt:
+        with np.errstate(all="ignore"):
+            return _to_bfloat16(a.astype(_F64, copy=False), dt)
+    with np.errstate(all="ignore"):
+        return a.astype(dt, copy=False)
 
 
 # ----------------------------------------------------------------------------- calling C
@@ -143,7 +182,7 @@ def _call_kernel(spec: _Spec, code: int, arrays: list, nthreads: int) -> None:
     ptrs = [_NULL, _NULL, _NULL]
     if all(a.flags.c_contiguous for a in arrays):
         for i, a in enumerate(arrays):
-            ptrs[i] = _from_buffer(a, require_writable=a is out0)
+            ptrs[i] = _from_buffer(a, require_writable=i >= spec.nin)
         rc = _sx_contig(spec.func_id, code, out0.size, nthreads, *ptrs)
     else:
         ndim = out0.ndim
@@ -179,13 +218,42 @@ def _check_out(out: Any, shape: tuple, result_dt: np.dtype, fname: str) -> np.nd
     return out
 
 
+def _check_outs(spec: _Spec, out: Any, shape: tuple, result_dt: np.dtype) -> list:
+    """out= as a list with one entry (an array or None) per output.  One output: an
+    array or a 1-tuple.  Several: a tuple with one entry per output, as NumPy ufuncs
+    with several outputs take it (None entries are allocated)."""
+    fname, nout = spec.name, spec.nout
+    if nout == 1:
+        return [None if out is None else _check_out(out, shape, result_dt, fname)]
+    if out is None:
+        return [None] * nout
+    if not isinstance(out, tuple) or len(out) != nout:
+        got = (f"a tuple of {len(out)}" if isinstance(out, tuple)
+               else f"{type(out).__name__}")
+        raise TypeError(f"{fname}: out must be a tuple of {nout} arrays (or None), one per "
+                        f"output, got {got}")
+    outs = [None if o is None else _check_out(o, shape, result_dt, fname) for o in out]
+    given = [o for o in outs if o is not None]
+    for i, a in enumerate(given):
+        for b in given[i + 1:]:
+            if np.may_share_memory(a, b):
+                raise ValueError(f"{fname}: the {nout} outputs must not share memory")
+    return outs
+
+
+def _result(outs: list, values: list) -> Any:
+    res = [v[()] if o is None and v.ndim == 0 else v for o, v in zip(outs, values)]
+    return res[0] if len(res) == 1 else tuple(res)
+
+
 def apply(spec: _Spec, inputs: tuple, out: Any, dtype: Any, threads: Any) -> Any:
-    """Evaluate spec on inputs with NumPy ufunc semantics (see the module docstring)."""
+    """Evaluate spec on inputs with NumPy ufunc semantics (see the module docstring).
+    Returns an array (or NumPy scalar), or a tuple of them when spec.nout > 1."""
     fname = spec.name
     if _dask.has_dask_input(inputs):        # lazy Dask result, chunks evaluated by apply
         return _dask.apply_lazy(apply, spec, inputs, out, dtype, threads)
     nthreads = _num_threads if threads is None else _check_threads(threads)
-    argnames = ("x",) if spec.nin == 1 else ("grad_output", "output")
+    argnames = spec.argnames
     arrays = [_as_array(v, fname, n) for v, n in zip(inputs, argnames)]
     for a, n in zip(arrays, argnames):
         _check_input_dtype(a.dtype, fname, n)
@@ -202,55 +270,71 @@ def apply(spec: _Spec, inputs: tuple, out: Any, dtype: Any, threads: Any) -> Any
         shapes = " ".join(str(a.shape) for a in arrays)
         raise ValueError(f"{fname}: operands could not be broadcast together with shapes "
                          f"{shapes}") from exc
-    if out is not None:
-        out = _check_out(out, shape, result_dt, fname)
+    outs = _check_outs(spec, out, shape, result_dt)
 
     # Inputs are cast to the result dtype first (NumPy: dtype= sets the loop type), then
     # widened exactly to the kernel dtype.
     kdt = _kernel_dtype(result_dt)
     compute_dt = kdt if kdt is not None else result_dt
-    if any(a.dtype != compute_dt for a in arrays):
+    # (A float64 input with dtype=float16/bfloat16 must be rounded too, although the
+    # kernel computes in float64.)
+    if any(a.dtype != compute_dt or result_dt != compute_dt for a in arrays):
         with np.errstate(all="ignore"):             # e.g. 1e300 cast to float32 -> inf
-            arrays = [a.astype(result_dt, copy=False).astype(compute_dt, copy=False)
-                      if a.dtype != compute_dt else a for a in arrays]
+            arrays = [(a if a.dtype == result_dt else _cast(a, result_dt))
+                      .astype(compute_dt, copy=False) for a in arrays]
 
     if kdt is None:
         with np.errstate(all="ignore"):
-            result = np.asarray(spec.fallback(*arrays), dtype=result_dt)
-        result = np.broadcast_to(result, shape)
-        if out is None:
-            result = result.copy()
-            return result[()] if result.ndim == 0 else result
-        np.copyto(out, result, casting="same_kind")
-        return out
+            results = spec.fallback(*arrays)
+        results = [results] if spec.nout == 1 else list(results)
+        values = []
+        for r, o in zip(results, outs):
+            r = np.broadcast_to(np.asarray(r, dtype=result_dt), shape)
+            if o is None:
+                values.append(r.copy())
+            else:
+                np.copyto(o, r, casting="same_kind")
+                values.append(o)
+        return _result(outs, values)
 
-    direct = out is not None and out.dtype == compute_dt and out.dtype.isnative
-    target = out if direct else np.empty(shape, dtype=compute_dt)
-    if direct:
+    direct = [o is not None and o.dtype == compute_dt and o.dtype.isnative for o in outs]
+    targets = [o if d else np.empty(shape, dtype=compute_dt) for o, d in zip(outs, direct)]
+    written = [o for o, d in zip(outs, direct) if d]
+    if written:
         # NumPy's guarantee: the result is as if inputs were copied before writing.  An
-        # input that *is* out (same memory, same layout) is safe for an elementwise loop.
-        arrays = [a.copy() if np.may_share_memory(a, out) and not _same_view(a, out) else a
-                  for a in arrays]
+        # input that *is* an output (same memory, same layout) is safe for an elementwise
+        # loop.
+        arrays = [a.copy() if any(np.may_share_memory(a, o) and not _same_view(a, o)
+                                  for o in written) else a for a in arrays]
     arrays = [np.broadcast_to(a, shape) if a.shape != shape else a for a in arrays]
-    _call_kernel(spec, _C_DTYPE_CODE[compute_dt], [*arrays, target], nthreads)
+    _call_kernel(spec, _C_DTYPE_CODE[compute_dt], [*arrays, *targets], nthreads)
 
-    if compute_dt != result_dt:                     # float16: one rounding from float64
-        with np.errstate(all="ignore"):
-            target = target.astype(result_dt)
-    if out is None:
-        return target[()] if target.ndim == 0 else target
-    if not direct:
-        with np.errstate(all="ignore"):
-            np.copyto(out, target, casting="unsafe")  # same_kind was checked up front
-    return out
+    values = []
+    for t, o, d in zip(targets, outs, direct):
+        if d:
+            values.append(o)
+            continue
+        if compute_dt != result_dt:                 # float16/bfloat16: one rounding
+            t = _cast(t, result_dt)
+        if o is None:
+            values.append(t)
+        else:
+            with np.errstate(all="ignore"):         # same_kind was checked up front
+                np.copyto(o, _cast(t, o.dtype), casting="unsafe")
+            values.append(o)
+    return _result(outs, values)
 
 
 def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[..., Any]:
-    """The hot path for ``f(x)`` and ``f(x, out=y)`` on C-contiguous float32/float64
-    arrays: identity dtype checks, at most one allocation, two ``ffi.from_buffer`` and
-    one C call (which also rejects partial overlap).  Everything else goes through
-    ``apply``."""
-    func_id = spec.func_id
+    """The hot path for ``f(x)`` and ``f(x, out=...)`` on C-contiguous float32/float64
+    arrays, for one input and one or two outputs: identity dtype checks, one allocation
+    per output, ``ffi.from_buffer`` per array and one C call (which also rejects partial
+    overlap of an output with x).  Everything else goes through ``apply``."""
+    func_id, single = spec.func_id, spec.nout == 1
+
+    def fits(o: Any, x: np.ndarray) -> bool:
+        return (type(o) is _ndarray and o.dtype is x.dtype and o.shape == x.shape
+                and o.flags.c_contiguous and o.flags.writeable)
 
     def call(x, /, out=None, *, dtype=None, threads=None):
         if dtype is None:
@@ -299,6 +383,27 @@ def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[...
                             # partial overlap: the general path copies the input first
         return apply(spec, (x,), out, dtype, threads)
 
-    # The public function *is* this closure (one Python call less on the hot path); it
-    # takes the documented function's name, docstring, annotations and signature.
-    return functools.update_wrapper(call, documented)
+    def call2(x, /, out=None, *, dtype=None, threads=None):
+        if type(x) is _ndarray and dtype is None:
+            dt = x.dtype
+            code = _F32_CODE if dt is _F32 else _F64_CODE if dt is _F64 else -1
+            if code >= 0 and x.flags.c_contiguous:
+                nthreads = _num_threads if threads is None else _check_threads(threads)
+                if out is None:
+                    y, g = _empty_like(x), _empty_like(x)
+                    _sx_contig(func_id, code, x.size, nthreads, _from_buffer(x),
+                               _from_buffer(y), _from_buffer(g))
+                    return (y, g) if y.ndim else (y[()], g[()])
+                if (type(out) is tuple and len(out) == 2 and fits(out[0], x)
+                        and fits(out[1], x) and not np.may_share_memory(out[0], out[1])):
+                    rc = _sx_contig(func_id, code, x.size, nthreads, _from_buffer(x),
+                                    _from_buffer(out[0]), _from_buffer(out[1]))
+                    if rc == 0:
+                        return out
+                # partial overlap or anything unusual: the general path sorts it out
+        return apply(spec, (x,), out, dtype, threads)
+
+    # The public function *is* one of these closures (one Python call less on the hot
+    # path); it takes the documented function's name, docstring, annotations and
+    # signature.
+    return functools.update_wrapper(call if single else call2, documented)

@@ -14,6 +14,9 @@ FUNCS = {
     "sigmoid": (sx.sigmoid, 1, ("x",)),
     "sigmoid_grad": (sx.sigmoid_grad, 1, ("x",)),
     "sigmoid_backward": (sx.sigmoid_backward, 2, ("grad_output", "output")),
+    **{name: (getattr(sx, name), 1, ("p",) if name.startswith("logit") else ("x",))
+       for name in ("log_sigmoid", "softplus", "logit", "logit_grad", "silu", "silu_grad",
+                    "log_sigmoid_grad")},
 }
 
 

@@ -230,6 +230,16 @@ def test_fuzz_sigmoid_grad(case):
     _run_unary(sigmoid_ext.sigmoid_grad, case)
 
 
+FAMILY = ["log_sigmoid", "softplus", "logit", "logit_grad", "silu", "silu_grad",
+          "log_sigmoid_grad"]
+
+
+@FUZZ
+@given(unary_cases(), st.sampled_from(FAMILY))
+def test_fuzz_family(case, name):
+    _run_unary(getattr(sigmoid_ext, name), case)
+
+
 # ----------------------------------------------------------------------------- backward
 
 @st.composite
@@ -330,7 +340,8 @@ def test_fuzz_helpers_detect_differences():
     assert np.array_equal(m, v)
 
 
-@pytest.mark.parametrize("f", [sigmoid_ext.sigmoid, sigmoid_ext.sigmoid_grad])
+@pytest.mark.parametrize("f", [sigmoid_ext.sigmoid, sigmoid_ext.sigmoid_grad]
+                         + [getattr(sigmoid_ext, n) for n in FAMILY])
 @pytest.mark.parametrize("dt", [np.float32, np.float64])
 def test_nan_sign_is_position_independent(isa, f, dt):
     """A NaN input comes back as itself, wherever it sits (SIMD body or scalar tail)."""

@@ -8,13 +8,16 @@ import pytest
 import sigmoid_ext
 from sigmoid_ext import reference
 
-UNARY = [sigmoid_ext.sigmoid, sigmoid_ext.sigmoid_grad]
-REF = {sigmoid_ext.sigmoid: reference.sigmoid, sigmoid_ext.sigmoid_grad: reference.sigmoid_grad}
+# Every public function of one input and one output (the family of issue 5 included).
+UNARY = [getattr(sigmoid_ext, name) for name in (
+    "sigmoid", "sigmoid_grad", "log_sigmoid", "softplus", "logit", "logit_grad", "silu",
+    "silu_grad", "log_sigmoid_grad")]
 
 
 def expected(f, x):
     x = np.asarray(x)
-    return np.vectorize(lambda v: REF[f](float(v)), otypes=[np.float64])(x)
+    ref = getattr(reference, f.__name__)
+    return np.vectorize(lambda v: ref(float(v)), otypes=[np.float64])(x)
 
 
 @pytest.mark.parametrize("f", UNARY)
@@ -148,6 +151,9 @@ def test_dtype_keyword(f):
     np.testing.assert_array_equal(f(x, dtype=np.float32), f(x.astype(np.float32)))
     assert f(x.astype(np.float32), dtype="float64").dtype == np.float64
     assert f(x, dtype=np.float16).dtype == np.float16
+    # The input is rounded to float16 first, although float16 computes in float64.
+    np.testing.assert_array_equal(f(x + 1e-4, dtype=np.float16),
+                                  f((x + 1e-4).astype(np.float16)))
     for bad in (np.int32, "complex128", "not-a-dtype"):
         with pytest.raises(TypeError, match="dtype"):
             f(x, dtype=bad)

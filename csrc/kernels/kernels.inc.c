@@ -24,6 +24,7 @@
 #define SX_CORE_F64
 #include "logistic_core.inc.h"
 #undef SX_CORE_F64
+#include "logistic_f64.inc.h"
 
 #define SX_CAT2(a, b) a##_##b
 #define SX_CAT(a, b) SX_CAT2(a, b)
@@ -152,9 +153,37 @@ static inline double sx_backward_f64(double g, double y)
         }                                                                     \
     }
 
+/* 1 input, 2 outputs (sigmoid_and_grad): one read of x, both results from the same
+ * inlined evaluations (the compiler shares their common subexpressions). */
+#define SX_UNARY2_KERNEL(kname, T, fn0, fn1)                                  \
+    static void kname(char *const *args, size_t n)                            \
+    {                                                                         \
+        const T *x = (const T *)args[0];                                      \
+        T *y0 = (T *)args[1];                                                 \
+        T *y1 = (T *)args[2];                                                 \
+        T buf0[SX_BLOCK], buf1[SX_BLOCK];                                     \
+        for (size_t i = 0; i < n; i += SX_BLOCK) {                            \
+            size_t m = n - i < SX_BLOCK ? n - i : SX_BLOCK;                   \
+            for (size_t j = 0; j < m; j++) {                                  \
+                T v = x[i + j], r0 = fn0(v), r1 = fn1(v);                     \
+                buf0[j] = v == v ? r0 : v + v;   /* as SX_UNARY_KERNEL */     \
+                buf1[j] = v == v ? r1 : v + v;                                \
+            }                                                                 \
+            memcpy(y0 + i, buf0, m * sizeof(T));                              \
+            memcpy(y1 + i, buf1, m * sizeof(T));                              \
+        }                                                                     \
+    }
+
 #ifndef SX_F32_SIGMOID
 #  define SX_F32_SIGMOID sx_sigmoid_f32_fast
 #endif
+
+/* The rest of the family (log_sigmoid, softplus, logit, silu, gradients). */
+#include "family.inc.c"
+
+/* log_sigmoid'(x) = sigma(-x): negation is exact, so sigmoid's bound, in one pass. */
+static inline float sxf_log_sigmoid_grad_f32(float x) { return SX_F32_SIGMOID(-x); }
+static inline double sxf_log_sigmoid_grad_f64(double x) { return sx_sigmoid_f64(-x); }
 
 SX_UNARY_KERNEL(SX_K(sigmoid_f32), float, SX_F32_SIGMOID)
 SX_UNARY_KERNEL(SX_K(sigmoid_f64), double, sx_sigmoid_f64)
@@ -167,12 +196,35 @@ SX_BINARY_KERNEL(SX_K(sigmoid_backward_f64), double, sx_backward_f64)
  * rounded on every input checked, 3x the time of the default. */
 SX_UNARY_KERNEL(SX_K(sigmoid_f32_wide), float, sx_sigmoid_f32_wide)
 
+/* The family: one instantiation per (function, dtype); the math is in family.inc.c. */
+#define SX_FAMILY_KERNELS(name)                                               \
+    SX_UNARY_KERNEL(SX_K(name##_f32), float, sxf_##name##_f32)               \
+    SX_UNARY_KERNEL(SX_K(name##_f64), double, sxf_##name##_f64)
+SX_FAMILY_KERNELS(log_sigmoid)
+SX_FAMILY_KERNELS(softplus)
+SX_FAMILY_KERNELS(logit)
+SX_FAMILY_KERNELS(logit_grad)
+SX_FAMILY_KERNELS(silu)
+SX_FAMILY_KERNELS(silu_grad)
+SX_FAMILY_KERNELS(log_sigmoid_grad)
+#undef SX_FAMILY_KERNELS
+SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f32), float, SX_F32_SIGMOID, sx_sigmoid_grad_f32_fast)
+SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f64), double, sx_sigmoid_f64, sx_sigmoid_grad_f64)
+
 const sx_isa_table SX_K(sx_table) = {
     SX_ISA_NAME,
     {
         [SX_SIGMOID] = {SX_K(sigmoid_f32), SX_K(sigmoid_f64)},
         [SX_SIGMOID_GRAD] = {SX_K(sigmoid_grad_f32), SX_K(sigmoid_grad_f64)},
         [SX_SIGMOID_BACKWARD] = {SX_K(sigmoid_backward_f32), SX_K(sigmoid_backward_f64)},
+        [SX_LOG_SIGMOID] = {SX_K(log_sigmoid_f32), SX_K(log_sigmoid_f64)},
+        [SX_SOFTPLUS] = {SX_K(softplus_f32), SX_K(softplus_f64)},
+        [SX_LOGIT] = {SX_K(logit_f32), SX_K(logit_f64)},
+        [SX_LOGIT_GRAD] = {SX_K(logit_grad_f32), SX_K(logit_grad_f64)},
+        [SX_SILU] = {SX_K(silu_f32), SX_K(silu_f64)},
+        [SX_SILU_GRAD] = {SX_K(silu_grad_f32), SX_K(silu_grad_f64)},
+        [SX_LOG_SIGMOID_GRAD] = {SX_K(log_sigmoid_grad_f32), SX_K(log_sigmoid_grad_f64)},
+        [SX_SIGMOID_AND_GRAD] = {SX_K(sigmoid_and_grad_f32), SX_K(sigmoid_and_grad_f64)},
     },
 };
 

@@ -1,9 +1,10 @@
 /*
- * The shared numerical core of the logistic family, written once for a floating type T:
- * with SX_CORE_F64 defined it instantiates double, without it float.  The kernels use
- * the double instantiation (float32 goes through sx_exp_neg_abs_f32 in kernels.inc.c,
- * which is faster at equal accuracy); the float constants are kept for that reason
- * alone and are not compiled today.
+ * A double-word logistic core, written once for a floating type T: with SX_CORE_F64
+ * defined it instantiates double, without it float (not compiled today).  It is the
+ * reference-grade path: sx_sigmoid_dw_f64 gives sigma to a few 2^-57 relative before
+ * scaling, which the correctly-rounded float32 variant (sigmoid_f32_wide in
+ * kernels.inc.c) rounds once.  The default float64 kernels use the leaner
+ * logistic_f64.inc.h (same bound class, ~1.4x faster).
  *
  * Algorithm (same for float and double, constants differ):
  *
@@ -172,28 +173,6 @@ static inline void CS(sx_sigmoid_dw)(T x, T *hi, T *lo, T *f1, T *f2)
     *lo = (ph - sum) + corr;
     *f1 = neg ? s1 : (T)1;
     *f2 = neg ? s2 : (T)1;
-}
-
-static inline T CS(sx_sigmoid)(T x)
-{
-    T hi, lo, f1, f2;
-    CS(sx_sigmoid_dw)(x, &hi, &lo, &f1, &f2);
-    return ((hi + lo) * f1) * f2;
-}
-
-/* sigma'(x) = E/D^2 = (N*R)*R*2^k, every factor double-word, one final rounding
- * (before the scale).  Symmetric in x, so no cancellation anywhere. */
-static inline T CS(sx_sigmoid_grad)(T x)
-{
-    T nh, nl, q0, rl, s1, s2;
-    CS(sx_logistic_parts)(x, &nh, &nl, &q0, &rl, &s1, &s2);
-    T ph, pl;
-    CS(sx_two_prod)(nh, q0, &ph, &pl);
-    T ql = pl + (nh * rl + nl * q0);            /* N*R = ph + ql */
-    T gh, gl;
-    CS(sx_two_prod)(ph, q0, &gh, &gl);
-    T g = gh + (gl + (ph * rl + ql * q0));
-    return (g * s1) * s2;
 }
 
 #undef T
