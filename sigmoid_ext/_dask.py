@@ -30,9 +30,10 @@ def has_dask_input(inputs: tuple) -> bool:
 
 
 def _stand_in(value: Any, array_type: type) -> Any:
-    """A 0-d array of the same dtype for an array-like input (so that the eager check
-    sees the dtype without touching the data); anything else (Python scalars, whose dtype rule
-    differs from that of arrays (NEP 50 "weak" scalars), lists, bad input) goes as is."""
+    """A 0-d array of the same dtype for an input that has a dtype, so that the eager
+    check sees the dtype without touching the data.  Anything else goes as is: Python
+    scalars keep their own ("weak", NEP 50) dtype rule, and lists or bad input are
+    converted or reported by apply itself."""
     import numpy as np
 
     if isinstance(value, array_type) or isinstance(getattr(value, "dtype", None), np.dtype):
