@@ -12,7 +12,7 @@ import sys
 import time
 
 from . import accuracy, report
-from .peers import DEFAULT_FUNCTIONS, FUNCTIONS, installed_peers
+from .peers import DEFAULT_FUNCTIONS, FUNCTIONS, SPEED_FUNCTIONS, installed_peers
 from .speed import Progress, count_measurements, run_speed
 
 DEFAULT_SIZES = [10 ** k for k in range(8)]              # 1 .. 1e7; 1e8 only on request
@@ -55,11 +55,11 @@ def _positive_int(text: str) -> int:
     return v
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _common(p: argparse.ArgumentParser, functions: tuple = FUNCTIONS) -> None:
     p.add_argument("--dtype", type=_csv(DTYPES), default=list(DTYPES),
                    help="float32, float64 or both, comma-separated (default: both)")
-    p.add_argument("--function", type=_csv(FUNCTIONS), default=list(DEFAULT_FUNCTIONS),
-                   help=f"{', '.join(FUNCTIONS)}; comma-separated, or all (default: "
+    p.add_argument("--function", type=_csv(functions), default=list(DEFAULT_FUNCTIONS),
+                   help=f"{', '.join(functions)}; comma-separated, or all (default: "
                         f"{','.join(DEFAULT_FUNCTIONS)})")
     p.add_argument("--peers", type=_csv(), default=None,
                    help="only these peers (names as printed), comma-separated; "
@@ -73,7 +73,7 @@ def _speed_parser() -> argparse.ArgumentParser:
         prog="sigmoid-bench", description=__doc__,
         epilog="Subcommand: 'sigmoid-bench accuracy --help' for the ULP report.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    _common(p)
+    _common(p, SPEED_FUNCTIONS)
     p.add_argument("--sizes", type=_sizes, default=None,
                    help="comma-separated sizes, e.g. 1e3,1e6 (default 1..1e7 by decades; "
                         "--large adds 1e8)")

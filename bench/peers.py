@@ -9,6 +9,9 @@ Functions (the names the CLI uses):
   log_sigmoid, softplus, logit, silu, silu_grad    operands x (p in (0, 1)) -> out
   sigmoid_and_grad  (sigma, sigma') of x    operands x -> (out, tmp); the peer
                     "sigmoid_ext 2 calls" computes them apart, for comparison
+  fwdbwd    a training step's pair: y = sigmoid(x) kept, then dx = g*y*(1-y)
+            (speed only)                    operands x, g -> tmp (y), out (dx);
+            torch and sigmoid_ext.torch go through autograd, so they allocate
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ FUNCTIONS = ("sigmoid", "grad", "backward", "log_sigmoid", "softplus", "logit", 
              "silu_grad", "sigmoid_and_grad")
 DEFAULT_FUNCTIONS = ("sigmoid", "grad", "backward")     # what a plain run times
 FAMILY = ("log_sigmoid", "softplus", "logit", "silu", "silu_grad")
+SPEED_FUNCTIONS = FUNCTIONS + ("fwdbwd",)               # fwdbwd: speed only
 
 Thunk = Callable[[], Any]
 
@@ -43,7 +47,7 @@ class Operands:
     def n_streams(self) -> int:
         """Arrays read + written by a one-pass kernel: the bytes a memory-bound
         implementation must move (used for GB/s)."""
-        return (2 if self.x is None else 1) + self.n_out
+        return sum(a is not None for a in (self.x, self.g, self.y)) + self.n_out
 
 
 def make_operands(function: str, n: int, dtype: Any, seed: int = 0) -> Operands:
@@ -56,6 +60,8 @@ def make_operands(function: str, n: int, dtype: Any, seed: int = 0) -> Operands:
     if function == "backward":
         g = rng.standard_normal(n).astype(dtype)
         return Operands(g=g, y=sigmoid_ext.sigmoid(x), out=out, tmp=tmp)
+    if function == "fwdbwd":
+        return Operands(x=x, g=rng.standard_normal(n).astype(dtype), out=out, tmp=tmp)
     if function == "logit":
         x = sigmoid_ext.sigmoid(x)                  # p in (0, 1), logit(p) in [-10, 10]
     return Operands(x=x, out=out, tmp=tmp, n_out=2 if function == "sigmoid_and_grad" else 1)
@@ -81,6 +87,11 @@ def _sx_peer(threads_box: list) -> Peer:
         t = threads_box[0]
         if fn == "grad":
             return lambda: sigmoid_ext.sigmoid_grad(o.x, out=o.out, threads=t)
+        if fn == "fwdbwd":
+            def fwdbwd() -> np.ndarray:
+                sigmoid_ext.sigmoid(o.x, out=o.tmp, threads=t)
+                return sigmoid_ext.sigmoid_backward(o.g, o.tmp, out=o.out, threads=t)
+            return fwdbwd
         if fn == "backward":
             return lambda: sigmoid_ext.sigmoid_backward(o.g, o.y, out=o.out, threads=t)
         if fn == "sigmoid_and_grad":
@@ -124,6 +135,11 @@ def _numpy_naive(fn: str, o: Operands) -> Thunk:
             y = 1 / (1 + np.exp(-o.x))
             return y * (1 - y) if fn == "grad" else (y, y * (1 - y))
         return grad
+    if fn == "fwdbwd":
+        def fwdbwd() -> np.ndarray:
+            y = 1 / (1 + np.exp(-o.x))
+            return o.g * y * (1 - y)
+        return fwdbwd
     if fn == "backward":
         return lambda: o.g * o.y * (1 - o.y)
     return _NAIVE_FAMILY[fn](o.x)
@@ -140,8 +156,9 @@ _NAIVE_FAMILY = {
 
 def _numpy_inplace(fn: str, o: Operands) -> Thunk | None:
     # The best plain NumPy can do: one pass per operation, no allocation (out=).
-    if fn not in DEFAULT_FUNCTIONS:
+    if fn not in DEFAULT_FUNCTIONS + ("fwdbwd",):
         return None
+
     def sig(x: np.ndarray, out: np.ndarray) -> np.ndarray:
         np.negative(x, out=out)
         np.exp(out, out=out)
@@ -157,11 +174,14 @@ def _numpy_inplace(fn: str, o: Operands) -> Thunk | None:
             return np.multiply(o.out, o.tmp, out=o.out)
         return grad
 
-    def backward() -> np.ndarray:
-        np.subtract(1, o.y, out=o.out)
-        np.multiply(o.out, o.y, out=o.out)
+    def backward(y: np.ndarray) -> np.ndarray:
+        np.subtract(1, y, out=o.out)
+        np.multiply(o.out, y, out=o.out)
         return np.multiply(o.out, o.g, out=o.out)
-    return backward
+
+    if fn == "fwdbwd":
+        return lambda: backward(sig(o.x, o.tmp))
+    return lambda: backward(o.y)
 
 
 # ------------------------------------------------------------------------------ SciPy
@@ -205,7 +225,7 @@ def _numexpr_peer() -> Peer | None:
     def make(fn: str, o: Operands) -> Thunk | None:
         # Expressions are compiled once and cached by numexpr; local_dict avoids the
         # frame inspection numexpr otherwise does on every call.
-        if fn not in DEFAULT_FUNCTIONS:
+        if fn not in DEFAULT_FUNCTIONS + ("fwdbwd",):
             return None
         if fn == "sigmoid":
             return lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x}, out=o.out)
@@ -214,6 +234,12 @@ def _numexpr_peer() -> Peer | None:
                 ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x}, out=o.tmp)
                 return ne.evaluate("y*(1-y)", local_dict={"y": o.tmp}, out=o.out)
             return grad
+        if fn == "fwdbwd":
+            def fwdbwd() -> np.ndarray:
+                ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x}, out=o.tmp)
+                return ne.evaluate("g*y*(1-y)", local_dict={"g": o.g, "y": o.tmp},
+                                   out=o.out)
+            return fwdbwd
         return lambda: ne.evaluate("g*y*(1-y)", local_dict={"g": o.g, "y": o.y}, out=o.out)
 
     return Peer("numexpr", ne.__version__, make, ne.set_num_threads, threaded=True)
@@ -230,6 +256,8 @@ def _torch_peer() -> Peer | None:
     def make(fn: str, o: Operands) -> Thunk | None:
         # from_numpy shares memory: no copies, same arrays as the other peers.
         out = torch.from_numpy(o.out)
+        if fn == "fwdbwd":
+            return _autograd_step(torch, torch.sigmoid, o)
         if fn in FAMILY or fn == "sigmoid_and_grad":
             return _torch_family(torch, fn, o, out)
         if fn == "backward":
@@ -276,13 +304,50 @@ def _torch_family(torch: Any, fn: str, o: Operands, out: Any) -> Thunk | None:
     return None
 
 
+def _autograd_step(torch: Any, forward: Callable[[Any], Any], o: Operands) -> Thunk:
+    """y = forward(x) and dx = dL/dx for the upstream gradient g, through autograd."""
+    x = torch.from_numpy(o.x).requires_grad_()
+    g = torch.from_numpy(o.g)
+
+    def step() -> Any:
+        return torch.autograd.grad(forward(x), x, g)[0]
+    return step
+
+
+def _sx_torch_peer() -> Peer | None:
+    """sigmoid_ext.torch on tensors: forwards (sigmoid, silu, log_sigmoid) and the
+    autograd step."""
+    try:
+        import torch
+
+        import sigmoid_ext.torch as sxt
+    except ImportError:
+        return None
+
+    def make(fn: str, o: Operands) -> Thunk | None:
+        if fn == "sigmoid":     # allocates its result (no out=), as in a model
+            x = torch.from_numpy(o.x)
+            return lambda: sxt.sigmoid(x)
+        if fn in ("silu", "log_sigmoid"):
+            xt = torch.from_numpy(o.x)
+            f = getattr(sxt, fn)
+            return lambda: f(xt)
+        if fn == "fwdbwd":
+            return _autograd_step(torch, sxt.sigmoid, o)
+        return None
+
+    # Its kernels run at the library-wide thread count (sigmoid_ext.set_num_threads).
+    return Peer("sigmoid_ext.torch", sigmoid_ext.__version__, make,
+                sigmoid_ext.set_num_threads, threaded=True)
+
+
 def installed_peers(include: list | None = None) -> list:
     """sigmoid_ext first, then every installed peer (optionally only those named)."""
     threads_box = [1]
     peers = [_sx_peer(threads_box), _sx_two_calls_peer(threads_box),
              Peer("numpy naive", np.__version__, _numpy_naive),
              Peer("numpy in-place", np.__version__, _numpy_inplace)]
-    for factory in (_scipy_peer, _numexpr_peer, _torch_peer):
+    for factory in (_scipy_peer, _numexpr_peer, _torch_peer, _sx_torch_peer):
         p = factory()
         if p is not None:
             peers.append(p)

@@ -15,6 +15,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
+from . import _dask
 from ._sigmoid_ext_cffi import ffi, lib
 
 _ndarray = np.ndarray
@@ -249,6 +250,8 @@ def apply(spec: _Spec, inputs: tuple, out: Any, dtype: Any, threads: Any) -> Any
     """Evaluate spec on inputs with NumPy ufunc semantics (see the module docstring).
     Returns an array (or NumPy scalar), or a tuple of them when spec.nout > 1."""
     fname = spec.name
+    if _dask.has_dask_input(inputs):        # lazy Dask result, chunks evaluated by apply
+        return _dask.apply_lazy(apply, spec, inputs, out, dtype, threads)
     nthreads = _num_threads if threads is None else _check_threads(threads)
     argnames = spec.argnames
     arrays = [_as_array(v, fname, n) for v, n in zip(inputs, argnames)]
