@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from ._sigmoid_ext_cffi import lib
-from ._ufunc import _Spec, apply, make_unary_fast
+from ._ufunc import _Spec, make_binary_fast, make_unary_fast
 
 ArrayOrScalar = Union[np.ndarray, np.floating]
 
@@ -153,7 +153,7 @@ def sigmoid_backward(grad_output: ArrayLike, output: ArrayLike, /,
     float32 is evaluated in float64 (one rounding: <= 0.5 ulp + 2^-29); float64 forms
     y - y^2 with one rounding (an FMA) and multiplies by g: <= 2 ulp of the exact value.
     """
-    return apply(_SIGMOID_BACKWARD, (grad_output, output), out, dtype, threads)
+    raise AssertionError("replaced below by the shared fast path")  # pragma: no cover
 
 
 _SAME_RULES = """Same dtype, ``out=``, ``dtype=`` and ``threads=`` rules as :func:`sigmoid`
@@ -289,9 +289,10 @@ for _f in (log_sigmoid, softplus, logit, logit_grad, silu, silu_grad, log_sigmoi
     _f.__doc__ = _f.__doc__.replace("{same}", _SAME_RULES)
 
 
-# The documented signatures above become the shared fast path (_ufunc.make_unary_fast).
+# The documented signatures above become the shared fast paths (_ufunc.make_*_fast).
 sigmoid = make_unary_fast(_SIGMOID, sigmoid)
 sigmoid_grad = make_unary_fast(_SIGMOID_GRAD, sigmoid_grad)
+sigmoid_backward = make_binary_fast(_SIGMOID_BACKWARD, sigmoid_backward)
 log_sigmoid = make_unary_fast(_LOG_SIGMOID, log_sigmoid)
 softplus = make_unary_fast(_SOFTPLUS, softplus)
 logit = make_unary_fast(_LOGIT, logit)

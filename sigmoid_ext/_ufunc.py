@@ -407,3 +407,40 @@ def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[...
     # path); it takes the documented function's name, docstring, annotations and
     # signature.
     return functools.update_wrapper(call if single else call2, documented)
+
+
+def make_binary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[..., Any]:
+    """The hot path for two-input functions (``sigmoid_backward``): both operands
+    C-contiguous float32 or both float64, of the same shape, no broadcasting; ``out=``
+    optional.  One allocation at most, ``ffi.from_buffer`` per array and one C call
+    (which rejects partial overlap of out with either input).  Everything else, Dask
+    included, goes through ``apply``."""
+    func_id = spec.func_id
+
+    def call(a, b, /, out=None, *, dtype=None, threads=None):
+        if type(a) is _ndarray and type(b) is _ndarray and dtype is None:
+            dt = a.dtype
+            code = _F32_CODE if dt is _F32 else _F64_CODE if dt is _F64 else -1
+            if code >= 0 and b.dtype is dt and a.shape == b.shape:
+                try:                        # ValueError: not C-contiguous
+                    abuf, bbuf = _from_buffer(a), _from_buffer(b)
+                except ValueError:
+                    abuf = None
+                if abuf is not None:
+                    nthreads = _num_threads if threads is None else _check_threads(threads)
+                    if out is None:
+                        y = _empty_like(a)
+                        _sx_contig(func_id, code, a.size, nthreads, abuf, bbuf, _from_buffer(y))
+                        return y if y.ndim else y[()]
+                    if (type(out) is _ndarray and out.dtype is dt and out.shape == a.shape
+                            and out.flags.writeable):
+                        try:
+                            outbuf = _from_buffer(out)
+                        except ValueError:
+                            outbuf = None
+                        if outbuf is not None and _sx_contig(
+                                func_id, code, a.size, nthreads, abuf, bbuf, outbuf) == 0:
+                            return out
+        return apply(spec, (a, b), out, dtype, threads)
+
+    return functools.update_wrapper(call, documented)
