@@ -82,6 +82,9 @@ static inline void sxf_exp_parts(double a, double *nh, double *nl, double *s1, d
     sxf_two_sum(a - kd * SXF_LN2_HI, -kd * SXF_LN2_LO, &r, &c);
     /* P(r) = sum_{j=2..14} r^(j-2)/j!, Horner from the top (the loop unrolls fully). */
     double p = SXF_INV_FACT[14];
+    /* Unrolled by request: gcc's own complete-unroll heuristics leave this loop
+     * rolled, and a rolled inner loop stops the element loop from vectorising. */
+#pragma GCC unroll 16
     for (int j = 13; j >= 2; j--)
         p = SX_FMA(p, r, SXF_INV_FACT[j]);
     double h = (r * r) * p;
@@ -122,7 +125,10 @@ static inline void sxf_log_dd(double vh, double vl, double wh, double wl,
                 - (tiny ? 100.0 : 0.0);
     double nh, nl;
     sxf_two_sum(mh - 1.0, ml, &nh, &nl);
-    int reduced = ub == 1023;                           /* k == 0: m is v itself */
+    /* k == 0: m is v itself.  Tested on the double kd (never 0 when tiny), not on ub:
+     * SSE2 has no 64-bit integer compare, and one would stop the baseline loop
+     * vectorising. */
+    int reduced = kd == 0.0;
     nh = reduced ? wh : nh;
     nl = reduced ? wl : nl;
     double dh, dl;
