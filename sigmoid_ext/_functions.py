@@ -218,8 +218,9 @@ def logit_grad(p: ArrayLike, /, out: np.ndarray | None = None, *,
 
     A kernel rather than a composition: with t = min(p, 1-p) (exact) the product
     t(1-t) and its inverse are formed double-word (float32: in plain double), so the
-    result is within 0.5 + 2^-50 ulp (float64) and 0.5 + 2^-27 ulp (float32), where ``1/(p*(1-p))`` errs by up to
-    ~2 ulp.  +inf at p = 0 and 1 and wherever the value overflows, NaN outside [0, 1].
+    result is within 0.5 + 2^-50 ulp (float64) and 0.5 + 2^-27 ulp (float32), where
+    ``1/(p*(1-p))`` errs by up to ~2 ulp.  +inf at p = 0 and 1 and wherever the value
+    overflows, NaN outside [0, 1].
 
     {same}
     """
@@ -232,9 +233,9 @@ def silu(x: ArrayLike, /, out: np.ndarray | None = None, *,
 
     sigma(x) double-word, one exact product with x, one rounding: max error 0.57 ulp
     float64 measured (0.75 in the subnormal tail x < -708, bound 1 ulp there); float32
-    in plain double, rounded once: 0.500 ulp (bound 0.5 + 2^-15).  silu(x) = x for x >= 44 (and +inf),
-    silu(-inf) = -0.0 (no inf*0 NaN), correct subnormal results down to where the value
-    rounds to -0.0.
+    in plain double, rounded once: 0.500 ulp (bound 0.5 + 2^-15).  silu(x) = x for
+    x >= 44 (and +inf), silu(-inf) = -0.0 (no inf*0 NaN), correct subnormal results
+    down to where the value rounds to -0.0.
 
     {same}
     """
