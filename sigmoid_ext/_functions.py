@@ -170,10 +170,10 @@ def log_sigmoid(x: ArrayLike, /, out: np.ndarray | None = None, *,
     arithmetic, so nothing overflows or cancels: exactly ``x`` where that is the rounded
     value (x <= -37 float64, x <= -17 float32), the correctly signed -0.0 for large x
     (and +inf), accurate subnormal results in between, full relative accuracy near 0.
-    float64: max 0.56 ulp measured for normal results, 0.73 in the subnormal tail (bound
-    1 ulp: the scaling rounds a second time there); float32: evaluated in float64 and
-    rounded once more, bound 0.5 + 2^-28 ulp, 0.500000 measured (docs/accuracy.md).
-    Cost: the double-word log1p makes it several times slower than :func:`sigmoid`.
+    float64: max 0.58 ulp measured for normal results, 0.75 in the subnormal tail (bound
+    1 ulp: the scaling rounds a second time there); float32: a separate plain-double
+    evaluation rounded once, bound 0.5 + 2^-15 ulp, 0.500010 measured (docs/accuracy.md).
+    Cost (kernel only, AVX-512): about 1.5 ns/element float32, 5 ns float64.
 
     {same}
     """
@@ -185,8 +185,8 @@ def softplus(x: ArrayLike, /, out: np.ndarray | None = None, *,
     r"""Softplus, :math:`\log(1+e^{x}) = -\log\sigma(-x)`.
 
     The same kernel as :func:`log_sigmoid` on -x (negation is exact, so the same bounds:
-    float64 0.53 ulp measured for normal results, 0.73 in the subnormal tail, bound 1;
-    float32 0.5 + 2^-28): exactly x for large x, e^x within those bounds in the far
+    float64 0.56 ulp measured for normal results, 0.75 in the subnormal tail, bound 1;
+    float32 0.5 + 2^-15): exactly x for large x, e^x within those bounds in the far
     negative tail (subnormals included), +0.0 below it.  Its
     derivative is :func:`sigmoid` (:func:`softplus_grad` is an alias).
 
@@ -200,10 +200,10 @@ def logit(p: ArrayLike, /, out: np.ndarray | None = None, *,
     r"""Logit, the inverse of the sigmoid: :math:`\log(p/(1-p))`.
 
     With t = min(p, 1-p) (exact), logit(p) = +-log(t/(1-t)), the quotient and the log in
-    double-word arithmetic; near p = 1/2, where log(v) would lose digits, the log1p form
-    log1p((2t-1)/(1-t)) is used.  Max error 0.506 ulp float64 and 0.500 ulp float32
-    measured (bound 0.5 + 2^-28 for float32; the contract is 2 ulp).  Several times
-    the cost of :func:`sigmoid` (two double-word divisions and a double-word log).
+    double-word arithmetic (float32: plain double, rounded once); near p = 1/2, where
+    log(v) would lose digits, the log1p form log1p((2t-1)/(1-t)) is used.  Max error
+    0.526 ulp float64 and 0.500 ulp float32 measured (bound 0.5 + 2^-24 for float32; the
+    contract is 2 ulp).  About twice the cost of :func:`sigmoid`.
     logit(0) = -inf, logit(1) = +inf, logit(1/2) = 0, NaN for p outside [0, 1] (no
     warning).
 
@@ -217,9 +217,10 @@ def logit_grad(p: ArrayLike, /, out: np.ndarray | None = None, *,
     r"""Derivative of :func:`logit`, :math:`1/(p(1-p))`.
 
     A kernel rather than a composition: with t = min(p, 1-p) (exact) the product
-    t(1-t) and its inverse are formed double-word, so the result is within 0.5 + 2^-50
-    ulp (float64) and 0.5 + 2^-28 ulp (float32), where ``1/(p*(1-p))`` errs by up to
-    ~2 ulp.  +inf at p = 0 and 1 and wherever the value overflows, NaN outside [0, 1].
+    t(1-t) and its inverse are formed double-word (float32: in plain double), so the
+    result is within 0.5 + 2^-50 ulp (float64) and 0.5 + 2^-27 ulp (float32), where
+    ``1/(p*(1-p))`` errs by up to ~2 ulp.  +inf at p = 0 and 1 and wherever the value
+    overflows, NaN outside [0, 1].
 
     {same}
     """
@@ -230,11 +231,11 @@ def silu(x: ArrayLike, /, out: np.ndarray | None = None, *,
          dtype: DTypeLike = None, threads: int | None = None) -> Any:
     r"""SiLU (swish), :math:`x\,\sigma(x)`, the gate of modern networks.
 
-    sigma(x) double-word, one exact product with x, one rounding: max error 0.54 ulp
-    float64 measured (0.71 in the subnormal tail x < -708, bound 1 ulp there) and
-    0.500 ulp float32 (bound 0.5 + 2^-28).  silu(x) = x for x >= 44 (and +inf),
-    silu(-inf) = -0.0 (no inf*0 NaN), correct subnormal results down to where the value
-    rounds to -0.0.
+    sigma(x) double-word, one exact product with x, one rounding: max error 0.57 ulp
+    float64 measured (0.75 in the subnormal tail x < -708, bound 1 ulp there); float32
+    in plain double, rounded once: 0.500 ulp (bound 0.5 + 2^-15).  silu(x) = x for
+    x >= 44 (and +inf), silu(-inf) = -0.0 (no inf*0 NaN), correct subnormal results
+    down to where the value rounds to -0.0.
 
     {same}
     """
@@ -246,11 +247,11 @@ def silu_grad(x: ArrayLike, /, out: np.ndarray | None = None, *,
     r"""Derivative of :func:`silu`, :math:`\sigma(x)\,(1 + x\,\sigma(-x))`.
 
     It has one zero, x0 = -1.278464542761074; there 1 + x sigma(-x) cancels, so within
-    |x - x0| < 1/16 a Taylor expansion about x0 (coefficients to 60 digits) is used:
-    relative accuracy holds right up to the zero.  Max error 0.53 ulp float64 measured
-    (0.75 in the subnormal tail, bound 1) and 0.500 ulp float32 (bound 0.5 + 2^-28); 1 for
-    large x, -0.0 for x -> -inf.  Both branches are evaluated (branch-free loop), so it
-    costs about twice :func:`silu`.
+    |x - x0| < 1/16 (float32: 1/32) a Taylor expansion about x0 (coefficients to 60
+    digits) is used: relative accuracy holds right up to the zero.  Max error 0.57 ulp
+    float64 measured (0.77 in the subnormal tail, bound 1) and 0.500 ulp float32 (bound
+    0.5 + 2^-15); 1 for large x, -0.0 for x -> -inf.  Both branches are evaluated
+    (branch-free loop), so it costs about 1.5 times :func:`silu`.
 
     {same}
     """

@@ -4,13 +4,10 @@
  * sx_bits_f64 / sx_from_bits_f64 and sx_two_prod_f64 from there and the core, and
  * (only for log_sigmoid_grad = sigma(-x)) the sigmoid functions themselves.
  *
- * Every function here is written once, in double-word double arithmetic (a value is an
- * unevaluated sum hi + lo), and rounded once at the end.  The float32 kernels widen x
- * exactly, run the float64 path and round the (already correctly rounded or nearly so)
- * double to float: the double rounding adds at most 2^-29 float ulp, so they inherit
- * the float64 bound plus 0.5 ulp, and they are correct in the float32 subnormal range
- * because every result there is a normal double.  That costs about twice the time of a
- * plain-double float32 evaluation; accuracy was the priority (issue 5).
+ * The float64 functions are written in double-word double arithmetic (a value is an
+ * unevaluated sum hi + lo) and rounded once at the end.  The float32 functions (at the
+ * bottom) are separate, plain-double evaluations rounded once to float: a double
+ * within 2^-36 relative of the truth is all a float result needs.
  *
  * The building blocks are self-contained (not the sigmoid core's parts), so that the
  * sigmoid kernels can be retuned without touching this file:
@@ -82,6 +79,9 @@ static inline void sxf_exp_parts(double a, double *nh, double *nl, double *s1, d
     sxf_two_sum(a - kd * SXF_LN2_HI, -kd * SXF_LN2_LO, &r, &c);
     /* P(r) = sum_{j=2..14} r^(j-2)/j!, Horner from the top (the loop unrolls fully). */
     double p = SXF_INV_FACT[14];
+    /* Unrolled by request: gcc's own complete-unroll heuristics leave this loop
+     * rolled, and a rolled inner loop stops the element loop from vectorising. */
+#pragma GCC unroll 16
     for (int j = 13; j >= 2; j--)
         p = SX_FMA(p, r, SXF_INV_FACT[j]);
     double h = (r * r) * p;
@@ -122,7 +122,10 @@ static inline void sxf_log_dd(double vh, double vl, double wh, double wl,
                 - (tiny ? 100.0 : 0.0);
     double nh, nl;
     sxf_two_sum(mh - 1.0, ml, &nh, &nl);
-    int reduced = ub == 1023;                           /* k == 0: m is v itself */
+    /* k == 0: m is v itself.  Tested on the double kd (never 0 when tiny), not on ub:
+     * SSE2 has no 64-bit integer compare, and one would stop the baseline loop
+     * vectorising. */
+    int reduced = kd == 0.0;
     nh = reduced ? wh : nh;
     nl = reduced ? wl : nl;
     double dh, dl;
@@ -268,10 +271,18 @@ static inline double sxf_silu_f64(double x)
     return (x >= 44.0 || x == 0.0) ? x : r;            /* keeps the sign of a zero */
 }
 
-/* Taylor coefficients of silu' about its zero X0 (c1 double-word, c2..c13 double),
- * computed with mpmath at 60 digits. */
+/* Taylor coefficients c1..c13 of silu' about its zero X0 (c1 double-word: SXF_X0_C1_LO),
+ * computed with mpmath at 60 digits.  Index j holds c_j (index 0 unused). */
 #define SXF_X0_HI (-0x1.474973c84120bp+0)
 #define SXF_X0_LO (-0x1.f8d74bc9ac154p-54)
+#define SXF_X0_C1_LO (-0x1.2541062177473p-58)
+static const double SXF_X0_TAYLOR[14] = {
+    0.0, 0x1.be1410460527fp-3, 0x1.2c563458cc0adp-3, 0x1.353eb573ca457p-6,
+    -0x1.f2d0e32bc2994p-7, -0x1.b0f82c498fd2fp-8, 0x1.098e92b8f076dp-13,
+    0x1.a2a7caf0ee747p-11, 0x1.8574d136d4cb4p-13, -0x1.57238dca12615p-15,
+    -0x1.f2d8976600f6fp-16, -0x1.8af40fd30a2bcp-19, 0x1.3ae0f751df483p-19,
+    0x1.cdb14ef8f6491p-21,
+};
 
 /*
  * silu'(x) = sigma(x) (1 + x sigma(-x)) = A * (1 + x B), A and B double-word from the
@@ -302,30 +313,142 @@ static inline double sxf_silu_grad_f64(double x)
     double d0 = xc - SXF_X0_HI;
     double dh, dl;
     sxf_two_sum(d0, -SXF_X0_LO, &dh, &dl);
-    double p = 0x1.cdb14ef8f6491p-21;                   /* c13 */
-    p = SX_FMA(p, dh, 0x1.3ae0f751df483p-19);
-    p = SX_FMA(p, dh, -0x1.8af40fd30a2bcp-19);
-    p = SX_FMA(p, dh, -0x1.f2d8976600f6fp-16);
-    p = SX_FMA(p, dh, -0x1.57238dca12615p-15);
-    p = SX_FMA(p, dh, 0x1.8574d136d4cb4p-13);
-    p = SX_FMA(p, dh, 0x1.a2a7caf0ee747p-11);
-    p = SX_FMA(p, dh, 0x1.098e92b8f076dp-13);
-    p = SX_FMA(p, dh, -0x1.b0f82c498fd2fp-8);
-    p = SX_FMA(p, dh, -0x1.f2d0e32bc2994p-7);
-    p = SX_FMA(p, dh, 0x1.353eb573ca457p-6);
-    p = SX_FMA(p, dh, 0x1.2c563458cc0adp-3);            /* c2 */
+    double p = SXF_X0_TAYLOR[13];
+#pragma GCC unroll 16                                   /* see sxf_exp_parts */
+    for (int j = 12; j >= 2; j--)
+        p = SX_FMA(p, dh, SXF_X0_TAYLOR[j]);
     double sh, sl;
-    sxf_fast_sum(0x1.be1410460527fp-3, -0x1.2541062177473p-58 + dh * p, &sh, &sl);
+    sxf_fast_sum(SXF_X0_TAYLOR[1], SXF_X0_C1_LO + dh * p, &sh, &sl);
     double th, tl;
     sx_two_prod_f64(dh, sh, &th, &tl);
     double taylor = th + (tl + (dh * sl + dl * sh));
     return __builtin_fabs(d0) < 0.0625 ? taylor : direct;
 }
 
-/* float32: widen exactly, evaluate in float64, round once more (see the top). */
-static inline float sxf_log_sigmoid_f32(float x) { return (float)sxf_log_sigmoid_f64(x); }
-static inline float sxf_softplus_f32(float x) { return (float)sxf_softplus_f64(x); }
-static inline float sxf_logit_f32(float p) { return (float)sxf_logit_f64(p); }
-static inline float sxf_logit_grad_f32(float p) { return (float)sxf_logit_grad_f64(p); }
-static inline float sxf_silu_f32(float x) { return (float)sxf_silu_f64(x); }
-static inline float sxf_silu_grad_f32(float x) { return (float)sxf_silu_grad_f64(x); }
+/*
+ * float32 kernels: plain double arithmetic, one rounding to float at the end, in the
+ * manner of sx_sigmoid_f32_fast.  Every double result below is within 2^-36 relative
+ * of the true value (bounds per function), so the rounding to float errs by at most
+ * 0.5 + 2^-12 ulp and nearly every result is correctly rounded (bench/exhaustive.py
+ * counts the exceptions).  Float subnormal results are normal doubles here, so they
+ * are rounded once.  About 3x faster than evaluating the float64 double-word kernels
+ * and rounding again, which is what these replaced.
+ */
+
+/*
+ * kd*ln2 + log1p(f) for f in [sqrt(1/2) - 1, sqrt(2) - 1] and small integer kd:
+ * s = f/(2 + f), |s| <= 0.1716, log1p(f) = 2 atanh(s) = 2s + s t Q(t), t = s^2, Q a
+ * degree-5 fit of (2 atanh(s) - 2s)/(s^3) (Chebyshev interpolation in 40-digit
+ * arithmetic; relative error of 2s + stQ < 2^-50.3 with these double coefficients;
+ * degree 4 gave 2^-43.1, visible as 2^-19 ulp).  The quotient and the last steps add a
+ * few 2^-53: < 2^-49 relative overall, and when kd != 0 the sum with kd*ln2
+ * (|kd| <= 152) loses at most a factor 2 of that.  The callers' bounds are dominated
+ * by e^-|x| (2^-40.2), not by this.
+ */
+static inline double sxf_log_reduced_f32(double kd, double f)
+{
+    double s = f / (2.0 + f);
+    double t = s * s;
+    double q = 0x1.546a3155bacbfp-3;
+    q = SX_FMA(q, t, 0x1.7382dbfa1ce75p-3);
+    q = SX_FMA(q, t, 0x1.c71fccd953895p-3);
+    q = SX_FMA(q, t, 0x1.2492462af84abp-2);
+    q = SX_FMA(q, t, 0x1.9999999b8677ap-2);
+    q = SX_FMA(q, t, 0x1.55555555553b8p-1);
+    double l = SX_FMA(s * t, q, 2.0 * s);
+    return SX_FMA(kd, 0x1.62e42fefa39efp-1, l);
+}
+
+/*
+ * log_sigmoid(x) = min(x, 0) - log1p(E), E = e^-|x| (< 2^-40.2 relative, clamped at
+ * e^-105, where -E has rounded to -0.0).  log1p(E): E itself is the reduced argument
+ * for E < sqrt2 - 1, else (1 + E)/2 with kd = 1 ((E - 1)/2 errs by < 2^-55 absolute).
+ * dlog1p(E)/dE * E/log1p(E) <= 1, so log1p(E) inherits E's bound: < 2^-39.5 relative;
+ * for x < 0 the sum with x has no cancellation.  Error <= 0.5 + 2^-15 ulp (0.500010
+ * measured, exhaustive stride 17).
+ */
+static inline float sxf_log_sigmoid_f32(float x)
+{
+    double E = sx_exp_neg_abs_f32(x);
+    int big = E > 0x1.a827999fcef32p-2;                 /* sqrt(2) - 1 */
+    double L = sxf_log_reduced_f32(big ? 1.0 : 0.0, big ? (E - 1.0) * 0.5 : E);
+    return (float)(x >= 0.0f ? -L : (double)x - L);    /* -inf - L = -inf */
+}
+
+/* softplus(x) = -log_sigmoid(-x): both negations exact, so the same bound. */
+static inline float sxf_softplus_f32(float x) { return -sxf_log_sigmoid_f32(-x); }
+
+/*
+ * logit(p) = +-log(v), v = t/(1 - t) in (0, 1], t = min(p, 1 - p) (exact in double).
+ * v = 2^k m with m in [sqrt(1/2), sqrt2) from the exponent bits; f = m - 1 is exact
+ * (Sterbenz), so for k != 0 only v's rounding (2^-53 relative, 2^-53 absolute in the
+ * log, whose value is >= ln2/2) adds to sxf_log_reduced_f32's bound.  For k == 0 the
+ * log1p form f = v - 1 = (2t - 1)/(1 - t) (numerator exact) keeps the relative bound
+ * near p = 1/2.  < 2^-48 relative: <= 0.5 + 2^-24 ulp (bound claimed: 2 ulp).
+ * Specials as sxf_logit_f64.
+ */
+static inline float sxf_logit_f32(float p)
+{
+    double pd = p;
+    int upper = pd > 0.5;
+    double t = upper ? 1.0 - pd : pd;
+    double tt = t > 0.0 ? t : 0.25;                     /* 0, <0, NaN: fixed up below */
+    double v = tt / (1.0 - tt);
+    double w = (2.0 * tt - 1.0) / (1.0 - tt);
+    uint64_t ub = ((sx_bits_f64(v) - UINT64_C(0x3fe6a09e667f3bcd)) + (UINT64_C(1023) << 52)) >> 52;
+    double m = sx_from_bits_f64(sx_bits_f64(v) - (ub << 52) + (UINT64_C(1023) << 52));
+    double kd = sx_from_bits_f64(ub + SXF_SHIFT_BITS) - SXF_SHIFT - 1023.0;
+    double r = sxf_log_reduced_f32(kd, kd == 0.0 ? w : m - 1.0);
+    r = t == 0.0 ? -__builtin_inf() : r;
+    r = upper ? -r : r;
+    return (p >= 0.0f && p <= 1.0f) ? (float)r : __builtin_nanf("");
+}
+
+/* logit'(p) = 1/(t(1 - t)), t = min(p, 1 - p): three roundings in double (1 - t, the
+ * product, the quotient), < 2^-51.4 relative.  +inf at p = 0, -0 and 1 and where the
+ * result overflows float; NaN outside [0, 1]. */
+static inline float sxf_logit_grad_f32(float p)
+{
+    double pd = p;
+    double t = pd > 0.5 ? 1.0 - pd : __builtin_fabs(pd);
+    double r = 1.0 / __builtin_fabs(t * (1.0 - t));     /* fabs: p > 1 is NaN anyway */
+    return (p >= 0.0f && p <= 1.0f) ? (float)r : __builtin_nanf("");
+}
+
+/*
+ * silu(x) = x * sigma(x) = x N/(1 + E), N = 1 (x >= 0) or E: E's 2^-40.2 plus two
+ * roundings.  E is clamped at e^-120, not e^-105 as for sigma: silu(x) stays a nonzero
+ * float subnormal down to x = -108.7.  x is clamped at -200 for the product, so x = -inf
+ * gives -0.0 (no inf * 0); +inf gives +inf; the sign of a zero is kept.
+ */
+static inline float sxf_silu_f32(float x)
+{
+    double E = sx_exp_neg_abs_clamped_f32(x, -120.0);
+    double xd = x < -200.0f ? -200.0 : (double)x;
+    double num = x >= 0.0f ? xd : xd * E;
+    return (float)(num / (1.0 + E));
+}
+
+/*
+ * silu'(x) = N/(1 + E)^2 with N = 1 + E + xE (x >= 0: no cancellation) or
+ * N = E((1 + x) + E) (x < 0; 1 + x exact).  The latter cancels at the zero X0: E's
+ * error then gives < 2^-42.1/|x - X0| relative, so within |x - X0| < 1/32 the Taylor
+ * expansion about X0 through c7 is used instead (truncation < 2^-45 relative; d =
+ * (x - X0_HI) - X0_LO, the first difference exact), and outside it the direct form is
+ * within 2^-37.  E clamped at e^-120 and x to [-200, 200] as for silu: -inf -> -0.0,
+ * +inf -> 1.
+ */
+static inline float sxf_silu_grad_f32(float x)
+{
+    double E = sx_exp_neg_abs_clamped_f32(x, -120.0);
+    double xd = x < -200.0f ? -200.0 : (x > 200.0f ? 200.0 : (double)x);
+    double N = x < 0.0f ? E * ((1.0 + xd) + E) : SX_FMA(xd, E, 1.0 + E);
+    double D = 1.0 + E;
+    double direct = N / (D * D);
+    double d = (xd - SXF_X0_HI) - SXF_X0_LO;
+    double p = SXF_X0_TAYLOR[7];
+#pragma GCC unroll 8                                    /* see sxf_exp_parts */
+    for (int j = 6; j >= 1; j--)
+        p = SX_FMA(p, d, SXF_X0_TAYLOR[j]);
+    return (float)(__builtin_fabs(d) < 0.03125 ? d * p : direct);
+}

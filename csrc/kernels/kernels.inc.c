@@ -57,14 +57,15 @@ static inline float sx_sigmoid_f32_wide(float xf)
  * e^r from a degree-8 minimax polynomial (relative error < 2^-40.2 on |r| <= ln2/2 with
  * these double coefficients, fitted by Lawson's iteration in 40-digit arithmetic; two
  * FMAs fewer than the degree-10 Taylor form it replaces, at a similar bound).  The
- * one-constant reduction errs by < 2^-47 for |k| <= 152.  Inputs below -105 are
- * clamped: every result built on e^-|x| has rounded to 0 or 1 there.  NaN stays NaN. */
-static inline double sx_exp_neg_abs_f32(float xf)
+ * one-constant reduction errs by < 2^-47 for |k| <= 174.  Inputs below `lo` (>= -120)
+ * are clamped: every result built on e^-|x| has rounded to its limit there (-105 for
+ * sigma; silu and silu' need -120, see family.inc.c).  NaN stays NaN. */
+static inline double sx_exp_neg_abs_clamped_f32(float xf, double lo)
 {
     double a = -__builtin_fabs((double)xf);
-    a = a < -105.0 ? -105.0 : a;
+    a = a < lo ? lo : a;
     double kd = SX_FMA(a, 0x1.71547652b82fep0, 0x1.8p52);
-    uint64_t m = UINT64_C(0x4338000000000000) - sx_bits_f64(kd);   /* m = -k in [0, 152] */
+    uint64_t m = UINT64_C(0x4338000000000000) - sx_bits_f64(kd);   /* m = -k in [0, 174] */
     kd -= 0x1.8p52;
     double r = SX_FMA(kd, -0x1.62e42fefa39efp-1, a);
     double p = 0x1.9eda90767aafcp-16;
@@ -76,8 +77,10 @@ static inline double sx_exp_neg_abs_f32(float xf)
     p = SX_FMA(p, r, 0x1.0000000087f44p-1);
     p = SX_FMA(p, r, 0x1.ffffffffd563bp-1);
     p = SX_FMA(p, r, 0x1.ffffffffff7a3p-1);
-    return p * sx_from_bits_f64((UINT64_C(1023) - m) << 52);      /* 2^k >= 2^-152: normal */
+    return p * sx_from_bits_f64((UINT64_C(1023) - m) << 52);      /* 2^k >= 2^-174: normal */
 }
+
+static inline double sx_exp_neg_abs_f32(float xf) { return sx_exp_neg_abs_clamped_f32(xf, -105.0); }
 
 /* float32 sigma and sigma', the default paths.  The double quotients below are within
  * ~2^-40 relative of the true values, so the single rounding to float gives at most
