@@ -123,7 +123,7 @@ def _run_speed(argv: list) -> int:
         sizes = sizes + [10 ** 8]
     min_time = args.min_time if args.min_time is not None else (0.03 if args.quick else 0.1)
     repeats = args.repeats or (5 if args.quick else 7)
-    peers = installed_peers(args.peers)
+    peers = installed_peers(args.peers, args.threads)
     env = report.environment(args.threads, peers)
     print(_header(env))
     print(f"threads: {args.threads} (single-threaded libraries: "

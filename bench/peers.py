@@ -341,12 +341,17 @@ def _sx_torch_peer() -> Peer | None:
                 sigmoid_ext.set_num_threads, threaded=True)
 
 
-def installed_peers(include: list | None = None) -> list:
-    """sigmoid_ext first, then every installed peer (optionally only those named)."""
+def installed_peers(include: list | None = None, threads: int = 1) -> list:
+    """sigmoid_ext first, then every installed peer (optionally only those named).  With
+    threads > 1, "sigmoid_ext 1 thread" runs beside it on the same arrays, so the
+    speedup column of that peer is the thread scaling, measured in the same run."""
     threads_box = [1]
     peers = [_sx_peer(threads_box), _sx_two_calls_peer(threads_box),
              Peer("numpy naive", np.__version__, _numpy_naive),
              Peer("numpy in-place", np.__version__, _numpy_inplace)]
+    if threads > 1:
+        one = _sx_peer([1])
+        peers.insert(1, Peer("sigmoid_ext 1 thread", one.version, one.make))
     for factory in (_scipy_peer, _numexpr_peer, _torch_peer, _sx_torch_peer):
         p = factory()
         if p is not None:

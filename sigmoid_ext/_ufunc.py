@@ -72,6 +72,8 @@ _num_threads = _threads_from_env()
 
 
 def _check_threads(threads: Any) -> int:
+    if type(threads) is int and 1 <= threads <= 1024:      # the common case, cheaply
+        return threads
     if isinstance(threads, (bool, np.bool_)) or not isinstance(threads, (int, np.integer)):
         raise TypeError(f"threads must be a positive integer, not {type(threads).__name__}")
     if threads < 1:
