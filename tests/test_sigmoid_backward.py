@@ -6,7 +6,7 @@ import pytest
 
 import sigmoid_ext
 from sigmoid_ext import reference
-from sigmoid_ext.bench.ulp import mp_sigmoid_backward, mp_ulp_error
+from sigmoid_ext.bench.ulp import mp_sigmoid_backward, mp_ulp_error, ulp_error
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -20,6 +20,21 @@ def test_within_two_ulp_of_exact(isa, dtype):
     err = mp_ulp_error(r, [mp_sigmoid_backward(float(a), float(b)) for a, b in zip(g, y)],
                        dtype)
     assert err.max() <= 2.0
+
+
+def test_float32_rounds_once_for_outputs_in_unit_interval(isa):
+    """For y in [0, 1] (a sigmoid output) the float32 kernel splits y - y^2 exactly and
+    rounds once: within 0.5 ulp + 2^-20 of g*y*(1-y), which float64 arithmetic gives
+    exactly here (24 + 24 bits) before the product with g (long double: 64 bits)."""
+    rng = np.random.default_rng(11)
+    n = 200_000
+    y = np.concatenate([rng.random(n), 1 - 2.0 ** rng.uniform(-24, -1, n),
+                        2.0 ** rng.uniform(-149, -1, n), [0.0, 0.5, 1.0]]).astype(np.float32)
+    g = (rng.standard_normal(y.size) * 2.0 ** rng.integers(-30, 30, y.size)).astype(np.float32)
+    r = sigmoid_ext.sigmoid_backward(g, y)
+    ref = g.astype(np.longdouble) * (y.astype(np.float64) * (1 - y.astype(np.float64)))
+    err = ulp_error(r.astype(np.float64), ref.astype(np.float64), np.float32)
+    assert err.max() <= 0.5 + 2.0**-20
 
 
 def test_broadcasting_and_reference(isa):
