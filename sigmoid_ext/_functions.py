@@ -150,10 +150,11 @@ def sigmoid_backward(grad_output: ArrayLike, output: ArrayLike, /,
     define it: ``grad_output * output * (1 - output)``.
 
     Operands broadcast like NumPy; the result dtype is their common floating type.
-    float32: y - y^2 is split exactly into w + w_err by FMAs and g*w + g*w_err rounded
-    once (<= 0.5 ulp + 2^-24 for y in [0, 1], 0.500000 measured; <= 2 ulp for any y;
-    evaluated in float64 on the baseline path, which has no FMA); float64 forms
-    y - y^2 with one rounding (an FMA) and multiplies by g: <= 2 ulp of the exact value.
+    y - y^2 is split exactly into w + w_err by FMAs and g*w + g*w_err is rounded once:
+    within 0.5 ulp plus a unit-roundoff term for y in [0, 1] (0.500000 measured in both
+    precisions), <= 2 ulp for any y.  The baseline path has no FMA: float32 is
+    evaluated in float64 (one rounding, <= 0.5 ulp + 2^-29), float64 rounds y - y^2 once
+    (Dekker's exact square) and the product with g once more (<= 2 ulp).
     """
     raise AssertionError("replaced below by the shared fast path")  # pragma: no cover
 

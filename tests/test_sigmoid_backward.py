@@ -37,6 +37,19 @@ def test_float32_rounds_once_for_outputs_in_unit_interval(isa):
     assert err.max() <= 0.5 + 2.0**-20
 
 
+def test_float64_rounds_once_on_fma_paths(isa):
+    """float64, y in [0, 1]: one rounding of the exact g*y*(1-y) where the path has FMA
+    (every path but baseline, which keeps the two-rounding Dekker form: <= 2 ulp)."""
+    rng = np.random.default_rng(12)
+    y = np.concatenate([rng.random(1500), 1 - 2.0 ** rng.uniform(-53, -1, 500),
+                        2.0 ** rng.uniform(-1000, -1, 500), [0.0, 0.5, 1.0]])
+    g = rng.standard_normal(y.size) * 2.0 ** rng.integers(-30, 30, y.size)
+    r = sigmoid_ext.sigmoid_backward(g, y)
+    err = mp_ulp_error(r, [mp_sigmoid_backward(float(a), float(b)) for a, b in zip(g, y)],
+                       np.float64)
+    assert err.max() <= (2.0 if isa == "baseline" else 0.5 + 2.0**-20)
+
+
 def test_broadcasting_and_reference(isa):
     g = np.linspace(-3, 3, 12).reshape(3, 4)
     y = np.array([0.1, 0.5, 0.9, 1.0])

@@ -101,40 +101,41 @@ static inline float sx_sigmoid_grad_f32_fast(float x)
     return (float)(e / (d * d));
 }
 
-/* g*y*(1-y).  float with FMA: w + w_err = y - y^2 exactly, then one rounding of
- * g*w + g*w_err (error <= 0.5 ulp + ~2^-24 ulp), all in float: twice the speed of
- * the double evaluation, which the conversions dominate.  For y <= 1/2, w = fma(-y, y, y)
- * and y - w is exact (Sterbenz: w >= y/2); for y > 1/2, 1 - y is exact and
- * w = (1-y)*y; either way w_err is one more FMA.  Without FMA: evaluated in double,
- * every step exact but the product with g, one rounding in double and one to float
- * (<= 0.5 ulp + 2^-29).  double: y - y^2 is formed with one rounding (an FMA, or
- * Dekker's exact y^2 without one), then one more for the product with g: relative
- * error <= 2^-52(1+2^-53), i.e. <= 2 ulp. */
+/* g*y*(1-y), from the saved output y.  With FMA: y - y^2 is split exactly into
+ * w + w_err and g*w + g*w_err is rounded once (error <= 0.5 ulp plus a term of the
+ * order of the unit roundoff, for y in [0, 1]; <= 2 ulp for any y): for y <= 1/2,
+ * w = fma(-y, y, y) and y - w is exact (Sterbenz: w >= y/2); for y > 1/2, 1 - y is exact
+ * and w = (1-y)*y; either way w_err is one more FMA.  In float this is also twice the
+ * speed of a double evaluation, which the conversions dominate.
+ * Without FMA (baseline path): float is evaluated in double, every step exact but the
+ * product with g (<= 0.5 ulp + 2^-29); double forms y - y^2 with Dekker's exact y^2 and
+ * one rounding, then one more for the product with g (<= 2 ulp). */
+#if SX_HAS_FMA
+#  define SX_DEFINE_BACKWARD(name, T)                                         \
+    static inline T name(T g, T y)                                            \
+    {                                                                         \
+        int small = y <= (T)0.5;                                              \
+        T m = small ? -y : (T)1 - y;                                          \
+        T k = small ? y : (T)0;                                               \
+        T w = SX_FMA(m, y, k);                                                \
+        T w_err = SX_FMA(m, y, k - w);                                        \
+        return SX_FMA(g, w, g * w_err);                                       \
+    }
+SX_DEFINE_BACKWARD(sx_backward_f32, float)
+SX_DEFINE_BACKWARD(sx_backward_f64, double)
+#else
 static inline float sx_backward_f32(float g, float y)
 {
-#if SX_HAS_FMA
-    int small = y <= 0.5f;
-    float m = small ? -y : 1.0f - y;
-    float k = small ? y : 0.0f;
-    float w = SX_FMA(m, y, k);
-    float w_err = SX_FMA(m, y, k - w);
-    return SX_FMA(g, w, g * w_err);
-#else
     double yd = y;
     return (float)((double)g * (yd * (1.0 - yd)));
-#endif
 }
 static inline double sx_backward_f64(double g, double y)
 {
-#if SX_HAS_FMA
-    double w = SX_FMA(-y, y, y);
-#else
     double hh, hl;
     sx_two_prod_f64(y, y, &hh, &hl);
-    double w = (y - hh) - hl;
-#endif
-    return g * w;
+    return g * ((y - hh) - hl);
 }
+#endif
 
 #define SX_UNARY_KERNEL(kname, T, fn)                                         \
     static void kname(char *const *args, size_t n)                            \
