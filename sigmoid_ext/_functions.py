@@ -273,8 +273,9 @@ def log_sigmoid_grad(x: ArrayLike, /, out: np.ndarray | None = None, *,
     raise AssertionError("replaced below by the shared fast path")  # pragma: no cover
 
 
-def sigmoid_and_grad(x: ArrayLike, /, out: tuple | None = None, *,
-                     dtype: DTypeLike = None, threads: int | None = None) -> tuple:
+def sigmoid_and_grad(x: ArrayLike, /, out: tuple | np.ndarray | None = None, *,
+                     grad_out: np.ndarray | None = None, dtype: DTypeLike = None,
+                     threads: int | None = None) -> tuple:
     r"""Both :math:`\sigma(x)` and :math:`\sigma'(x)` in one pass over memory.
 
     Returns ``(y, g)``, bit for bit ``(sigmoid(x), sigmoid_grad(x))`` (same kernels,
@@ -282,11 +283,17 @@ def sigmoid_and_grad(x: ArrayLike, /, out: tuple | None = None, *,
     arrays that is the saving a training step wants (``sigmoid-bench --function
     sigmoid_and_grad`` compares it with the two calls).
 
-    ``out``, as for NumPy ufuncs with two outputs, is a tuple ``(y_out, g_out)``; either
-    entry may be None to have it allocated.  The two outputs must not share memory; either
-    may be x itself (in place).  Other rules as :func:`sigmoid`.
+    Outputs: ``out=y_out, grad_out=g_out``, or, as for NumPy ufuncs with two outputs,
+    ``out=(y_out, g_out)`` (not both forms at once); any of them may be None to have it
+    allocated.  The two outputs must not share memory; either may be x itself (in
+    place).  Other rules as :func:`sigmoid`.
     """
-    raise AssertionError("replaced below by the shared fast path")  # pragma: no cover
+    if grad_out is not None or isinstance(out, np.ndarray):
+        if isinstance(out, tuple):
+            raise TypeError("sigmoid_and_grad: give out=(y_out, g_out) or out=y_out with "
+                            "grad_out=g_out, not both")
+        out = (out, grad_out)
+    return _sigmoid_and_grad_fast(x, out, dtype=dtype, threads=threads)
 
 
 for _f in (log_sigmoid, softplus, logit, logit_grad, silu, silu_grad, log_sigmoid_grad):
@@ -304,7 +311,8 @@ logit_grad = make_unary_fast(_LOGIT_GRAD, logit_grad)
 silu = make_unary_fast(_SILU, silu)
 silu_grad = make_unary_fast(_SILU_GRAD, silu_grad)
 log_sigmoid_grad = make_unary_fast(_LOG_SIGMOID_GRAD, log_sigmoid_grad)
-sigmoid_and_grad = make_unary_fast(_SIGMOID_AND_GRAD, sigmoid_and_grad)
+# sigmoid_and_grad keeps its own def (it maps grad_out= onto the tuple form first).
+_sigmoid_and_grad_fast = make_unary_fast(_SIGMOID_AND_GRAD, sigmoid_and_grad)
 expit = sigmoid
 log_expit = log_sigmoid
 softplus_grad = sigmoid   # d/dx log(1 + e^x) = sigma(x), exactly the sigmoid
