@@ -22,14 +22,6 @@
 #define SXF_SHIFT 0x1.8p52                      /* adding it rounds to an integer */
 #define SXF_SHIFT_BITS UINT64_C(0x4338000000000000)
 
-/* 1/j! rounded to double, j = 0..14 (the Taylor coefficients of e^r). */
-static const double SXF_INV_FACT[15] = {
-    1.0, 1.0, 0.5, 0x1.5555555555555p-3, 0x1.5555555555555p-5, 0x1.1111111111111p-7,
-    0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-13, 0x1.a01a01a01a01ap-16,
-    0x1.71de3a556c734p-19, 0x1.27e4fb7789f5cp-22, 0x1.ae64567f544e4p-26,
-    0x1.1eed8eff8d898p-29, 0x1.6124613a86d09p-33, 0x1.93974a8c07c9dp-37,
-};
-
 /* a + b = *s + *e exactly (Knuth's TwoSum: no ordering condition). */
 static inline void sxf_two_sum(double a, double b, double *s, double *e)
 {
@@ -77,13 +69,8 @@ static inline void sxf_exp_parts(double a, double *nh, double *nl, double *s1, d
     kd -= SXF_SHIFT;
     double r, c;
     sxf_two_sum(a - kd * SXF_LN2_HI, -kd * SXF_LN2_LO, &r, &c);
-    /* P(r) = sum_{j=2..14} r^(j-2)/j!, Horner from the top (the loop unrolls fully). */
-    double p = SXF_INV_FACT[14];
-    /* Unrolled by request: gcc's own complete-unroll heuristics leave this loop
-     * rolled, and a rolled inner loop stops the element loop from vectorising. */
-#pragma GCC unroll 16
-    for (int j = 13; j >= 2; j--)
-        p = SX_FMA(p, r, SXF_INV_FACT[j]);
+    /* P(r) = sum_{j=2..14} r^(j-2)/j!. */
+    double p = sx_horner_f64(r, sx_inv_fact + 2, 13);
     double h = (r * r) * p;
     double s, e1, t, e2;
     sxf_fast_sum(1.0, r, &s, &e1);
@@ -134,17 +121,13 @@ static inline void sxf_log_dd(double vh, double vl, double wh, double wl,
     double zh, zl;
     sxf_div_dd(nh, nl, dh, dl, &zh, &zl);
     double z2 = zh * zh;
-    double q = 0x1.642c8590b2164p-5;                    /* 1/23 */
-    q = SX_FMA(q, z2, 0x1.8618618618618p-5);            /* 1/21 */
-    q = SX_FMA(q, z2, 0x1.af286bca1af28p-5);            /* 1/19 */
-    q = SX_FMA(q, z2, 0x1.e1e1e1e1e1e1ep-5);            /* 1/17 */
-    q = SX_FMA(q, z2, 0x1.1111111111111p-4);            /* 1/15 */
-    q = SX_FMA(q, z2, 0x1.3b13b13b13b14p-4);            /* 1/13 */
-    q = SX_FMA(q, z2, 0x1.745d1745d1746p-4);            /* 1/11 */
-    q = SX_FMA(q, z2, 0x1.c71c71c71c71cp-4);            /* 1/9  */
-    q = SX_FMA(q, z2, 0x1.2492492492492p-3);            /* 1/7  */
-    q = SX_FMA(q, z2, 0x1.999999999999ap-3);            /* 1/5  */
-    q = SX_FMA(q, z2, 0x1.5555555555555p-2);            /* 1/3  */
+    static const double inv_odd[11] = {                 /* 1/3, 1/5, .., 1/23 */
+        0x1.5555555555555p-2, 0x1.999999999999ap-3, 0x1.2492492492492p-3,
+        0x1.c71c71c71c71cp-4, 0x1.745d1745d1746p-4, 0x1.3b13b13b13b14p-4,
+        0x1.1111111111111p-4, 0x1.e1e1e1e1e1e1ep-5, 0x1.af286bca1af28p-5,
+        0x1.8618618618618p-5, 0x1.642c8590b2164p-5,
+    };
+    double q = sx_horner_f64(z2, inv_odd, 11);
     double tail = 2.0 * zh * z2 * q;
     double sh, sl;
     sxf_two_sum(kd * SXF_LN2_HI, 2.0 * zh, &sh, &sl);
@@ -313,10 +296,7 @@ static inline double sxf_silu_grad_f64(double x)
     double d0 = xc - SXF_X0_HI;
     double dh, dl;
     sxf_two_sum(d0, -SXF_X0_LO, &dh, &dl);
-    double p = SXF_X0_TAYLOR[13];
-#pragma GCC unroll 16                                   /* see sxf_exp_parts */
-    for (int j = 12; j >= 2; j--)
-        p = SX_FMA(p, dh, SXF_X0_TAYLOR[j]);
+    double p = sx_horner_f64(dh, SXF_X0_TAYLOR + 2, 12);
     double sh, sl;
     sxf_fast_sum(SXF_X0_TAYLOR[1], SXF_X0_C1_LO + dh * p, &sh, &sl);
     double th, tl;
@@ -349,12 +329,11 @@ static inline double sxf_log_reduced_f32(double kd, double f)
 {
     double s = f / (2.0 + f);
     double t = s * s;
-    double q = 0x1.546a3155bacbfp-3;
-    q = SX_FMA(q, t, 0x1.7382dbfa1ce75p-3);
-    q = SX_FMA(q, t, 0x1.c71fccd953895p-3);
-    q = SX_FMA(q, t, 0x1.2492462af84abp-2);
-    q = SX_FMA(q, t, 0x1.9999999b8677ap-2);
-    q = SX_FMA(q, t, 0x1.55555555553b8p-1);
+    static const double atanh_fit[6] = {
+        0x1.55555555553b8p-1, 0x1.9999999b8677ap-2, 0x1.2492462af84abp-2,
+        0x1.c71fccd953895p-3, 0x1.7382dbfa1ce75p-3, 0x1.546a3155bacbfp-3,
+    };
+    double q = sx_horner_f64(t, atanh_fit, 6);
     double l = SX_FMA(s * t, q, 2.0 * s);
     return SX_FMA(kd, 0x1.62e42fefa39efp-1, l);
 }
@@ -446,9 +425,6 @@ static inline float sxf_silu_grad_f32(float x)
     double D = 1.0 + E;
     double direct = N / (D * D);
     double d = (xd - SXF_X0_HI) - SXF_X0_LO;
-    double p = SXF_X0_TAYLOR[7];
-#pragma GCC unroll 8                                    /* see sxf_exp_parts */
-    for (int j = 6; j >= 1; j--)
-        p = SX_FMA(p, d, SXF_X0_TAYLOR[j]);
+    double p = sx_horner_f64(d, SXF_X0_TAYLOR + 1, 7);
     return (float)(__builtin_fabs(d) < 0.03125 ? d * p : direct);
 }

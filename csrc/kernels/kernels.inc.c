@@ -21,6 +21,26 @@
 #endif
 #define SX_FABS(a) _Generic((a), float: __builtin_fabsf, double: __builtin_fabs)(a)
 
+/* c[0] + c[1] r + ... + c[n-1] r^(n-1) by Horner's rule, one FMA per step.  Every
+ * polynomial of the kernels goes through here.  The unroll pragma matters: left rolled,
+ * the inner loop stops gcc from vectorising the element loop around it. */
+static inline double sx_horner_f64(double r, const double *c, int n)
+{
+    double p = c[n - 1];
+#pragma GCC unroll 16
+    for (int j = n - 2; j >= 0; j--)
+        p = SX_FMA(p, r, c[j]);
+    return p;
+}
+
+/* 1/j! rounded to double, j = 0..14: the Taylor coefficients of e^r. */
+static const double sx_inv_fact[15] = {
+    1.0, 1.0, 0.5, 0x1.5555555555555p-3, 0x1.5555555555555p-5, 0x1.1111111111111p-7,
+    0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-13, 0x1.a01a01a01a01ap-16,
+    0x1.71de3a556c734p-19, 0x1.27e4fb7789f5cp-22, 0x1.ae64567f544e4p-26,
+    0x1.1eed8eff8d898p-29, 0x1.6124613a86d09p-33, 0x1.93974a8c07c9dp-37,
+};
+
 #define SX_CORE_F64
 #include "logistic_core.inc.h"
 #undef SX_CORE_F64
@@ -68,15 +88,12 @@ static inline double sx_exp_neg_abs_clamped_f32(float xf, double lo)
     uint64_t m = UINT64_C(0x4338000000000000) - sx_bits_f64(kd);   /* m = -k in [0, 174] */
     kd -= 0x1.8p52;
     double r = SX_FMA(kd, -0x1.62e42fefa39efp-1, a);
-    double p = 0x1.9eda90767aafcp-16;
-    p = SX_FMA(p, r, 0x1.a1a81ba27b43dp-13);
-    p = SX_FMA(p, r, 0x1.6c18b33cf4d45p-10);
-    p = SX_FMA(p, r, 0x1.111082af769fap-7);
-    p = SX_FMA(p, r, 0x1.555554050fadbp-5);
-    p = SX_FMA(p, r, 0x1.555555a081824p-3);
-    p = SX_FMA(p, r, 0x1.0000000087f44p-1);
-    p = SX_FMA(p, r, 0x1.ffffffffd563bp-1);
-    p = SX_FMA(p, r, 0x1.ffffffffff7a3p-1);
+    static const double exp_minimax[9] = {
+        0x1.ffffffffff7a3p-1, 0x1.ffffffffd563bp-1, 0x1.0000000087f44p-1,
+        0x1.555555a081824p-3, 0x1.555554050fadbp-5, 0x1.111082af769fap-7,
+        0x1.6c18b33cf4d45p-10, 0x1.a1a81ba27b43dp-13, 0x1.9eda90767aafcp-16,
+    };
+    double p = sx_horner_f64(r, exp_minimax, 9);
     return p * sx_from_bits_f64((UINT64_C(1023) - m) << 52);      /* 2^k >= 2^-174: normal */
 }
 

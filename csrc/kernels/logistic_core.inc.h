@@ -102,18 +102,7 @@ static inline void CS(sx_logistic_parts)(T x, T *nh, T *nl, T *q0, T *rl, T *sc1
 
     /* h = r^2 * P(r), Horner form, Taylor coefficients 1/j!. */
 #ifdef SX_CORE_F64
-    T p = 0x1.6124613a86d09p-33;                /* 1/13! */
-    p = SX_FMA(p, r, 0x1.1eed8eff8d898p-29);    /* 1/12! */
-    p = SX_FMA(p, r, 0x1.ae64567f544e4p-26);    /* 1/11! */
-    p = SX_FMA(p, r, 0x1.27e4fb7789f5cp-22);    /* 1/10! */
-    p = SX_FMA(p, r, 0x1.71de3a556c734p-19);    /* 1/9!  */
-    p = SX_FMA(p, r, 0x1.a01a01a01a01ap-16);    /* 1/8!  */
-    p = SX_FMA(p, r, 0x1.a01a01a01a01ap-13);    /* 1/7!  */
-    p = SX_FMA(p, r, 0x1.6c16c16c16c17p-10);    /* 1/6!  */
-    p = SX_FMA(p, r, 0x1.1111111111111p-7);     /* 1/5!  */
-    p = SX_FMA(p, r, 0x1.5555555555555p-5);     /* 1/4!  */
-    p = SX_FMA(p, r, 0x1.5555555555555p-3);     /* 1/3!  */
-    p = SX_FMA(p, r, 0.5);
+    T p = sx_horner_f64(r, sx_inv_fact + 2, 12);  /* 1/2! .. 1/13! */
 #else
     T p = 0x1.a01a02p-13f;                      /* 1/7! */
     p = SX_FMA(p, r, 0x1.6c16c2p-10f);          /* 1/6! */

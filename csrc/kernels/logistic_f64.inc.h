@@ -74,17 +74,13 @@ static inline struct sx_logistic64 sx_logistic64_parts(double x)
     double r_hi = SX_FMA(kf, -0x1.62e42feep-1, z);          /* exact */
     double r_lo = kf * -0x1.a39ef35793c76p-33;
     double r = r_hi + r_lo;
-    double q = 0x1.1e3d347ab2e8cp-29;
-    q = SX_FMA(q, r, 0x1.af6bdb14577c7p-26);
-    q = SX_FMA(q, r, 0x1.27e5b43507dd7p-22);
-    q = SX_FMA(q, r, 0x1.71ddf027fe50cp-19);
-    q = SX_FMA(q, r, 0x1.a01a01369e82dp-16);
-    q = SX_FMA(q, r, 0x1.a01a01b37b69cp-13);
-    q = SX_FMA(q, r, 0x1.6c16c16c3043ep-10);
-    q = SX_FMA(q, r, 0x1.111111110ec64p-7);
-    q = SX_FMA(q, r, 0x1.5555555555503p-5);
-    q = SX_FMA(q, r, 0x1.555555555555bp-3);
-    q = SX_FMA(q, r, 0.5);
+    static const double q_minimax[11] = {       /* (e^r - 1 - r)/r^2 */
+        0.5, 0x1.555555555555bp-3, 0x1.5555555555503p-5, 0x1.111111110ec64p-7,
+        0x1.6c16c16c3043ep-10, 0x1.a01a01b37b69cp-13, 0x1.a01a01369e82dp-16,
+        0x1.71ddf027fe50cp-19, 0x1.27e5b43507dd7p-22, 0x1.af6bdb14577c7p-26,
+        0x1.1e3d347ab2e8cp-29,
+    };
+    double q = sx_horner_f64(r, q_minimax, 11);
     double p_lo = SX_FMA(r * r, q, r_lo);
     double s1 = r_hi + p_lo;                    /* Fast2Sum: |p_lo| < |r_hi| or r_hi = 0 */
     double t1 = (r_hi - s1) + p_lo;
