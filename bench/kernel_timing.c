@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sigmoid_ext.h"
 #include "sx_internal.h"
+#include "kernel_clock.h"
 
 extern const sx_isa_table sx_table_baseline, sx_table_avx2, sx_table_avx512;
 
@@ -25,19 +25,6 @@ static const char *const func_names[SX_NFUNCS] = {
     [SX_SILU] = "silu", [SX_SILU_GRAD] = "silu_grad",
     [SX_LOG_SIGMOID_GRAD] = "log_sigmoid_grad", [SX_SIGMOID_AND_GRAD] = "sigmoid_and_grad",
 };
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -84,17 +71,10 @@ int main(int argc, char **argv)
                 obuf[a] = aligned_alloc(64, ((n * sizeof(double) + 63) / 64) * 64);
                 args[a] = (char *)obuf[a];
             }
-            int reps = (int)(2e7 / (double)n) + 1;
-            double t[15];
-            for (int r = 0; r < 15; r++) {
-                double t0 = now();
-                for (int j = 0; j < reps; j++)
-                    k(args, n);
-                t[r] = (now() - t0) / reps / (double)n * 1e9;
-            }
-            qsort(t, 15, sizeof t[0], cmp_double);
+            double median, min;
+            sx_clock_kernel(k, args, n, &median, &min);
             printf("%-8s %-18s %-8s n=%zu  %.3f ns/element (min %.3f)\n", isa, func_names[f],
-                   d == SX_F32 ? "float32" : "float64", n, t[7], t[0]);
+                   d == SX_F32 ? "float32" : "float64", n, median, min);
             for (int a = nin; a < nargs; a++)
                 free(obuf[a]);
         }

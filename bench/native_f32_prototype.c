@@ -16,8 +16,8 @@
 #include "isa/isa_x86_64_v4.c"     /* its target pragma covers this whole file */
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
+
+#include "kernel_clock.h"
 
 #ifndef SPLIT
 #  define SPLIT 1
@@ -69,17 +69,6 @@ static inline float proto_sigmoid_f32(float x)
 
 SX_UNARY_KERNEL(proto_kernel, float, proto_sigmoid_f32)
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 static double ulp_f32(double v)
 {
     v = fabs(v);
@@ -100,15 +89,9 @@ int main(int argc, char **argv)
         sx_kernel ks[2] = {proto_kernel, sx_table_avx512.kernels[SX_SIGMOID][SX_F32]};
         const char *names[2] = {"prototype (native float32)", "shipped (float64 evaluation)"};
         for (int kk = 0; kk < 2; kk++) {
-            double t[15];
-            int reps = (int)(2e7 / (double)n) + 1;
-            for (int r = 0; r < 15; r++) {
-                double t0 = now();
-                for (int j = 0; j < reps; j++) ks[kk](args, n);
-                t[r] = (now() - t0) / reps / (double)n * 1e9;
-            }
-            qsort(t, 15, sizeof t[0], cmp_double);
-            printf("%-30s n=%zu  %.3f ns/element (median of 15)\n", names[kk], n, t[7]);
+            double median, min;
+            sx_clock_kernel(ks[kk], args, n, &median, &min);
+            printf("%-30s n=%zu  %.3f ns/element (median of 15)\n", names[kk], n, median);
         }
         return 0;
     }
