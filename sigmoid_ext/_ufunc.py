@@ -280,7 +280,7 @@ def apply(spec: _Spec, inputs: tuple, out: Any, dtype: Any, threads: Any) -> Any
     compute_dt = kdt if kdt is not None else result_dt
     # (A float64 input with dtype=float16/bfloat16 must be rounded too, although the
     # kernel computes in float64.)
-    if any(a.dtype != compute_dt or result_dt != compute_dt for a in arrays):
+    if result_dt != compute_dt or any(a.dtype != compute_dt for a in arrays):
         with np.errstate(all="ignore"):             # e.g. 1e300 cast to float32 -> inf
             arrays = [(a if a.dtype == result_dt else _cast(a, result_dt))
                       .astype(compute_dt, copy=False) for a in arrays]

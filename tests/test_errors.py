@@ -127,9 +127,14 @@ def test_bad_threads(name, threads, exc, pattern):
     with pytest.raises(exc, match=pattern):
         call(name, inputs, out=out, threads=threads)
     assert (out == 7.0).all()
-    # The contiguous fast path must validate threads= too.
+    # The contiguous fast path must validate threads= too, and so must the Python-float
+    # and large-array branches of it.
     with pytest.raises(exc, match=pattern):
         call(name, inputs, threads=threads)
+    with pytest.raises(exc, match=pattern):
+        call(name, [0.5] * len(inputs), threads=threads)
+    with pytest.raises(exc, match=pattern):
+        call(name, [np.resize(a, 1000) for a in inputs], threads=threads)
 
 
 @pytest.mark.parametrize("dtype,pattern", [
