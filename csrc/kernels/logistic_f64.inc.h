@@ -32,30 +32,23 @@
  * two-product (sx_two_prod_f64), so the same bounds hold there.
  */
 
-/* a*b + c with a*b entering exactly, for a final result (c small against a*b): one
- * FMA, or Dekker's product without FMA, where lo + c rounds on a term far below
- * ulp(result) before the one rounding that matters. */
-static inline double sx_fma_exact_f64(double a, double b, double c)
+/* a*b + c with a*b entering exactly: one FMA; without FMA, Dekker's product hi + lo
+ * and an order of summation that keeps the one rounding that matters:
+ *   SX_C_SMALL    c is small against a*b (a final result): lo + c first, on a term
+ *                 far below ulp(result);
+ *   SX_C_CANCELS  c cancels most of a*b (a residual): hi + c is exact (Sterbenz), so
+ *                 only the small remainder rounds.
+ * The flag is a constant at every call, so the choice folds away. */
+enum { SX_C_SMALL, SX_C_CANCELS };
+static inline double sx_fma_exact_f64(double a, double b, double c, int kind)
 {
 #if SX_HAS_FMA
+    (void)kind;
     return SX_FMA(a, b, c);
 #else
     double hi, lo;
     sx_two_prod_f64(a, b, &hi, &lo);
-    return hi + (lo + c);
-#endif
-}
-
-/* a*b + c for a residual, where c cancels most of a*b: hi + c is then exact
- * (Sterbenz) and only the small remainder rounds. */
-static inline double sx_fma_residual_f64(double a, double b, double c)
-{
-#if SX_HAS_FMA
-    return SX_FMA(a, b, c);
-#else
-    double hi, lo;
-    sx_two_prod_f64(a, b, &hi, &lo);
-    return (hi + c) + lo;
+    return kind == SX_C_CANCELS ? (hi + c) + lo : hi + (lo + c);
 #endif
 }
 
@@ -97,7 +90,7 @@ static inline struct sx_logistic64 sx_logistic64_parts(double x)
     p.e_hi = u_hi * scale;
     p.e_lo = u_lo * scale;
     p.q0 = 1.0 / (1.0 + (p.e_hi + p.e_lo));
-    double e = sx_fma_residual_f64(-p.q0, p.e_hi, 1.0 - p.q0);
+    double e = sx_fma_exact_f64(-p.q0, p.e_hi, 1.0 - p.q0, SX_C_CANCELS);
     p.e = SX_FMA(-p.q0, p.e_lo, e);
     return p;
 }
@@ -109,7 +102,7 @@ static inline double sx_sigmoid_f64(double x)
     double nh = neg ? p.e_hi : 1.0;
     double nl = neg ? p.e_lo : 0.0;
     double c = SX_FMA(nh, p.e, nl) * p.q0;
-    double s = sx_fma_exact_f64(nh, p.q0, c);
+    double s = sx_fma_exact_f64(nh, p.q0, c, SX_C_SMALL);
     return neg ? s * p.tail_scale : s;
 }
 
@@ -118,7 +111,7 @@ static inline double sx_sigmoid_grad_f64(double x)
 {
     struct sx_logistic64 p = sx_logistic64_parts(x);
     double w_hi = p.e_hi * p.q0;
-    double w_lo = SX_FMA(p.e_lo, p.q0, sx_fma_residual_f64(p.e_hi, p.q0, -w_hi));
+    double w_lo = SX_FMA(p.e_lo, p.q0, sx_fma_exact_f64(p.e_hi, p.q0, -w_hi, SX_C_CANCELS));
     double c = SX_FMA(w_hi, p.e + p.e, w_lo) * p.q0;
-    return sx_fma_exact_f64(w_hi, p.q0, c) * p.tail_scale;
+    return sx_fma_exact_f64(w_hi, p.q0, c, SX_C_SMALL) * p.tail_scale;
 }
