@@ -1,7 +1,7 @@
 /*
- * Timing of one kernel call for the C tools in bench/ (kernel_timing.c,
- * native_f32_prototype.c): 15 rounds, each long enough (about 2e7 elements) to
- * swamp the clock's resolution; *median and *min in ns per element.
+ * Timing of one kernel call for the C tools in bench/ (kernel_timing.c): 15 rounds,
+ * each long enough (about 2e7 elements) to swamp the clock's resolution; *median and
+ * *min in ns per element.
  */
 #include <stdlib.h>
 #include <time.h>

@@ -35,9 +35,11 @@ def test_set_isa_rejects_unknown_names():
 
 
 def test_paths_agree():
-    """Every path computes the same algorithm.  Paths with FMA agree to the bit; the
-    baseline path (no FMA on x86-64) rounds the polynomial differently and agrees to
-    within one ulp."""
+    """float64: every path computes the same algorithm; paths with FMA agree to the bit,
+    the baseline path (no FMA on x86-64) rounds the polynomial differently and agrees to
+    within one ulp.  float32: the AVX2 and AVX-512 paths have native float32 kernels;
+    every path is within its bound of the true value, so any two agree to within one
+    ulp."""
     x = np.random.default_rng(8).uniform(-120, 60, 100_000)
     previous = sigmoid_ext.get_isa()
     results = {}
@@ -51,7 +53,7 @@ def test_paths_agree():
 
     fma_paths = [results[n] for n in results if n != "baseline"]
     for r in fma_paths[1:]:
-        assert np.array_equal(r[0], fma_paths[0][0]) and np.array_equal(r[1], fma_paths[0][1])
+        assert np.array_equal(r[0], fma_paths[0][0])
     best = results[sigmoid_ext.available_isas()[-1]]
     for r in results.values():
         assert ulp_error(r[0], best[0], np.float64).max() <= 1

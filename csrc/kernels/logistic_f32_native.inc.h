@@ -1,0 +1,166 @@
+/*
+ * float32 sigma, sigma', sigma(-x) and the fused pair in native float32 SIMD arithmetic.
+ * Included by kernels.inc.c on the paths that define SX_NATIVE_F32 (the vector width in
+ * bits): 512 takes the AVX-512 primitives (logistic_f32_avx512.inc.h), 256 the AVX2+FMA
+ * ones (logistic_f32_avx2.inc.h); the baseline path keeps the portable double-evaluation
+ * kernels.  Why a second float32 design: the portable one spends its time converting to
+ * double and in the double division (0.84 ns/element with AVX-512, 1.49 with AVX2); this
+ * one stays in float32 and gets the extra bits it needs from error-free transformations
+ * instead (0.42 and 0.6 ns, bench/kernel_timing.c), for a bound of 0.5 + 2^-5 ulp instead
+ * of 0.5 + 2^-16.
+ *
+ * Algorithm (all steps float32 with FMA; 2^(1/T) below is the table step: T = 32 lanes'
+ * worth on AVX-512, whose vpermt2ps reads a 32-entry table from two registers, T = 8 on
+ * AVX2, whose vpermps reads 8):
+ *
+ *  1. E = e^-|x| = 2^(j/T) e^r.  j = round(-|x| T/ln2) comes from a shifter of spacing
+ *     1/T, so s = j/T is exact and the low bits of the shifted value are j mod T.
+ *     r = -|x| - s ln2 with ln2 split as LN2_HI (11 bits: s*LN2_HI and the difference
+ *     are exact) + LN2_LO; |r| <= ln2/(2T).
+ *  2. 2^((j mod T)/T) = T_HI + T_LO from the tables below, held in registers; T_LO
+ *     carries the bits the float T_HI drops (< 2^-24 relative).
+ *  3. e^r - 1 = q, a minimax polynomial r + c2 r^2 + ... (degree 3 for T = 32, 4 for
+ *     T = 8; error < 2^-32 either way).
+ *  4. U = T (1 + q) as the unevaluated sum u_hi + u_lo: u_lo = T_HI q + T_LO (one FMA;
+ *     its rounding acts on a term of order 2^-5 of U), then Fast2Sum normalises it so
+ *     |u_lo| <= ulp(u_hi)/2.  e_hi + e_lo = 2^floor(s) (u_hi + u_lo), exact while E is
+ *     a normal float.
+ *  5. D = 1 + E as d_hi + d_lo by Fast2Sum (1 >= E), plus e_lo.
+ *  6. N/D for a double-word N and D: y0 = N_hi (1/d_hi) with the reciprocal correctly
+ *     rounded (vdivps: the same bits on every CPU, unlike the reciprocal estimates), the
+ *     residual N - y0 D from FMAs (N_hi - y0 d_hi is exact), and y = y0 + residual/d_hi
+ *     in one final FMA.  sigma = N/D with N = 1 (x >= 0) or E (x < 0); sigma' = E/D^2,
+ *     D^2 squared exactly to double-word by FMA.
+ *
+ * Error: before the final rounding the quotient is within about 2^-29 relative of the
+ * true value (the reduction, the tables and q each contribute ~2^-32; the rest is
+ * second order), so results are within 0.5 + 2^-5 ulp.  Measured over all 2^32 inputs
+ * (bench/exhaustive.py, docs/accuracy.md): max 0.52513 ulp, 0.008 % not correctly
+ * rounded, monotone.
+ *
+ * Lanes where the result is near or below the float subnormal range (x < -80 for
+ * sigma, |x| > 80 for sigma'), or x is NaN, are recomputed by the scalar double-
+ * evaluation kernel of the portable path: there e_lo would itself be subnormal and lose
+ * bits, and the final rounding must happen once, at the subnormal grid.  Such inputs
+ * are rare in practice; an array of them runs at the scalar kernel's speed.
+ */
+#include <immintrin.h>
+
+/* 2^(i/32), i = 0..31, as float T_HI + T_LO (|T_LO| < 2^-24 T_HI). */
+static const float sx_native_exp2_hi[32] __attribute__((aligned(64))) = {
+    0x1.000000p+0f, 0x1.059b0ep+0f, 0x1.0b5586p+0f, 0x1.11301ep+0f, 0x1.172b84p+0f,
+    0x1.1d4874p+0f, 0x1.2387a6p+0f, 0x1.29e9e0p+0f, 0x1.306fe0p+0f, 0x1.371a74p+0f,
+    0x1.3dea64p+0f, 0x1.44e086p+0f, 0x1.4bfdaep+0f, 0x1.5342b6p+0f, 0x1.5ab07ep+0f,
+    0x1.6247ecp+0f, 0x1.6a09e6p+0f, 0x1.71f75ep+0f, 0x1.7a1148p+0f, 0x1.82589ap+0f,
+    0x1.8ace54p+0f, 0x1.93737cp+0f, 0x1.9c4918p+0f, 0x1.a5503cp+0f, 0x1.ae89fap+0f,
+    0x1.b7f770p+0f, 0x1.c199bep+0f, 0x1.cb720ep+0f, 0x1.d5818ep+0f, 0x1.dfc974p+0f,
+    0x1.ea4afap+0f, 0x1.f50766p+0f,
+};
+static const float sx_native_exp2_lo[32] __attribute__((aligned(64))) = {
+    0x0.0p+0f,       -0x1.9d4f52p-25f, 0x1.9f3122p-25f,  -0x1.fdb496p-25f, -0x1.c15742p-27f,
+    -0x1.d2e8cap-25f, 0x1.ceac48p-25f,  -0x1.5c0424p-25f, 0x1.4636e2p-25f,  -0x1.18aac6p-25f,
+    0x1.824684p-25f,  0x1.8624b4p-30f,  -0x1.593abcp-25f, -0x1.2c5610p-25f, -0x1.5bd5ecp-27f,
+    -0x1.f8b550p-25f, 0x1.9fcef4p-26f,  0x1.1d8beep-25f,  -0x1.829fd0p-25f, -0x1.accc7cp-26f,
+    0x1.15506ep-27f,  -0x1.e64744p-25f, 0x1.51f848p-27f,  -0x1.b83b54p-25f, -0x1.a94b14p-26f,
+    -0x1.a09438p-25f, -0x1.3d56b2p-27f, -0x1.8837ccp-27f, -0x1.822dbcp-27f, -0x1.908c94p-25f,
+    0x1.52486cp-27f,  -0x1.246eb0p-26f,
+};
+
+#if SX_NATIVE_F32 == 512
+#  include "logistic_f32_avx512.inc.h"
+#elif SX_NATIVE_F32 == 256
+#  include "logistic_f32_avx2.inc.h"
+#else
+#  error "SX_NATIVE_F32 must be 512 or 256"
+#endif
+
+/* An ISA primitives file defines: the vector type sx_vf of SX_VN floats, sx_vn_loadu /
+ * sx_vn_storeu, sx_vn_parts and sx_vn_logistic_parts(x) (steps 1-5), sx_vn_sigmoid_from
+ * and sx_vn_sigmoid_grad_from (step 6), sx_vn_negate, and sx_vn_rare_* (a bit per lane
+ * for the scalar fallback). */
+
+/* The rare lanes of one vector, from the input values kept in v (the output may be
+ * the input array: in place, x[] is already overwritten here). */
+#define SX_NATIVE_FIXUP(v, rare, out, scalar_fn)                              \
+    do {                                                                      \
+        float xs_[SX_VN];                                                     \
+        sx_vn_storeu(xs_, v);                                                 \
+        for (unsigned m_ = (rare); m_; m_ &= m_ - 1) {                        \
+            int j_ = __builtin_ctz(m_);                                       \
+            float u_ = xs_[j_];                                               \
+            (out)[j_] = u_ == u_ ? scalar_fn(u_) : u_ + u_;                   \
+        }                                                                     \
+    } while (0)
+
+/* One input, one output.  The tail goes through a zero-padded local vector, so nothing
+ * outside the arrays is touched. */
+#define SX_NATIVE_UNARY_KERNEL(kname, vec_fn, rare_fn, scalar_fn)             \
+    static void kname(char *const *args, size_t n)                            \
+    {                                                                         \
+        const float *x = (const float *)args[0];                              \
+        float *y = (float *)args[1];                                          \
+        size_t i = 0;                                                         \
+        for (; i + SX_VN <= n; i += SX_VN) {                                  \
+            sx_vf v = sx_vn_loadu(x + i);                                     \
+            unsigned rare = rare_fn(v);                                       \
+            sx_vn_storeu(y + i, vec_fn(v));                                   \
+            if (__builtin_expect(rare != 0, 0))                               \
+                SX_NATIVE_FIXUP(v, rare, y + i, scalar_fn);                   \
+        }                                                                     \
+        if (i < n) {                                                          \
+            float buf[SX_VN] = {0};                                           \
+            memcpy(buf, x + i, (n - i) * sizeof(float));                      \
+            sx_vf v = sx_vn_loadu(buf);                                       \
+            unsigned rare = rare_fn(v) & ((1u << (n - i)) - 1);               \
+            sx_vn_storeu(buf, vec_fn(v));                                     \
+            SX_NATIVE_FIXUP(v, rare, buf, scalar_fn);                         \
+            memcpy(y + i, buf, (n - i) * sizeof(float));                      \
+        }                                                                     \
+    }
+
+static inline sx_vf sx_vn_sigmoid(sx_vf x)
+{
+    return sx_vn_sigmoid_from(x, sx_vn_logistic_parts(x));
+}
+static inline sx_vf sx_vn_sigmoid_grad(sx_vf x)
+{
+    return sx_vn_sigmoid_grad_from(sx_vn_logistic_parts(x));
+}
+static inline sx_vf sx_vn_sigmoid_neg(sx_vf x) { return sx_vn_sigmoid(sx_vn_negate(x)); }
+
+SX_NATIVE_UNARY_KERNEL(SX_K(sigmoid_f32), sx_vn_sigmoid, sx_vn_rare_below, sx_sigmoid_f32_fast)
+SX_NATIVE_UNARY_KERNEL(SX_K(sigmoid_grad_f32), sx_vn_sigmoid_grad, sx_vn_rare_either_tail,
+                       sx_sigmoid_grad_f32_fast)
+SX_NATIVE_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), sx_vn_sigmoid_neg, sx_vn_rare_above,
+                       sxf_log_sigmoid_grad_f32)
+
+/* sigma and sigma' from one evaluation of E and D: SX_VN inputs at x (`count` of them
+ * valid, the rest zero padding when x is a local buffer). */
+static inline void sx_vn_sigmoid_and_grad(const float *x, float *y, float *g, unsigned live)
+{
+    sx_vf v = sx_vn_loadu(x);
+    unsigned rare = sx_vn_rare_either_tail(v) & live;
+    sx_vn_parts p = sx_vn_logistic_parts(v);
+    sx_vn_storeu(y, sx_vn_sigmoid_from(v, p));
+    sx_vn_storeu(g, sx_vn_sigmoid_grad_from(p));
+    if (__builtin_expect(rare != 0, 0)) {
+        SX_NATIVE_FIXUP(v, rare, y, sx_sigmoid_f32_fast);
+        SX_NATIVE_FIXUP(v, rare, g, sx_sigmoid_grad_f32_fast);
+    }
+}
+
+static void SX_K(sigmoid_and_grad_f32)(char *const *args, size_t n)
+{
+    const float *x = (const float *)args[0];
+    float *y = (float *)args[1], *g = (float *)args[2];
+    size_t i = 0;
+    for (; i + SX_VN <= n; i += SX_VN)
+        sx_vn_sigmoid_and_grad(x + i, y + i, g + i, ~0u);
+    if (i < n) {
+        float xb[SX_VN] = {0}, yb[SX_VN], gb[SX_VN];
+        memcpy(xb, x + i, (n - i) * sizeof(float));
+        sx_vn_sigmoid_and_grad(xb, yb, gb, (1u << (n - i)) - 1);
+        memcpy(y + i, yb, (n - i) * sizeof(float));
+        memcpy(g + i, gb, (n - i) * sizeof(float));
+    }
+}
