@@ -35,11 +35,8 @@ def test_set_isa_rejects_unknown_names():
 
 
 def test_paths_agree():
-    """float64: every path computes the same algorithm; paths with FMA agree to the bit,
-    the baseline path (no FMA on x86-64) rounds the polynomial differently and agrees to
-    within one ulp.  float32: the AVX2 and AVX-512 paths have native float32 kernels;
-    every path is within its bound of the true value, so any two agree to within one
-    ulp."""
+    """Each path is within its documented bound of the true value (float64 <= 0.65 ulp,
+    float32 <= 0.625: tests/bounds.py), so any two paths agree to within one ulp."""
     x = np.random.default_rng(8).uniform(-120, 60, 100_000)
     previous = sigmoid_ext.get_isa()
     results = {}
@@ -51,9 +48,6 @@ def test_paths_agree():
         sigmoid_ext.set_isa(previous)
     from sigmoid_ext.bench.ulp import ulp_error
 
-    fma_paths = [results[n] for n in results if n != "baseline"]
-    for r in fma_paths[1:]:
-        assert np.array_equal(r[0], fma_paths[0][0])
     best = results[sigmoid_ext.available_isas()[-1]]
     for r in results.values():
         assert ulp_error(r[0], best[0], np.float64).max() <= 1

@@ -3,7 +3,8 @@
  * the compiler target, defines SX_ISA (a name suffix), SX_ISA_NAME and SX_HAS_FMA, and
  * includes this file; the loops below are plain C that the compiler vectorises for that
  * target (see docs/vectorization.md for the report).  A path that defines SX_NATIVE_F32
- * (its vector width) takes its float32 sigmoid kernels from logistic_f32_native.inc.h.
+ * (its vector width) takes its float32 sigmoid kernels from logistic_f32_native.inc.h,
+ * one that defines SX_NATIVE_F64 its float64 ones from logistic_f64_avx512.inc.h.
  *
  * Each kernel computes a block of SX_BLOCK results into a local buffer and then copies
  * it out.  The buffer cannot alias the input, so the compiler vectorises without runtime
@@ -230,8 +231,15 @@ SX_UNARY_KERNEL(SX_K(sigmoid_grad_f32), float, sx_sigmoid_grad_f32_fast)
 SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), float, sxf_log_sigmoid_grad_f32)
 SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f32), float, SX_F32_SIGMOID, sx_sigmoid_grad_f32_fast)
 #endif
+#if defined(SX_NATIVE_F64)
+/* float64 sigma, sigma', sigma(-x) and the pair with AVX-512 intrinsics. */
+#  include "logistic_f64_avx512.inc.h"
+#else
 SX_UNARY_KERNEL(SX_K(sigmoid_f64), double, sx_sigmoid_f64)
 SX_UNARY_KERNEL(SX_K(sigmoid_grad_f64), double, sx_sigmoid_grad_f64)
+SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_f64), double, sxf_log_sigmoid_grad_f64)
+SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f64), double, sx_sigmoid_f64, sx_sigmoid_grad_f64)
+#endif
 SX_BINARY_KERNEL(SX_K(sigmoid_backward_f32), float, sx_backward_f32)
 SX_BINARY_KERNEL(SX_K(sigmoid_backward_f64), double, sx_backward_f64)
 
@@ -250,8 +258,6 @@ SX_FAMILY_KERNELS(logit_grad)
 SX_FAMILY_KERNELS(silu)
 SX_FAMILY_KERNELS(silu_grad)
 #undef SX_FAMILY_KERNELS
-SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_f64), double, sxf_log_sigmoid_grad_f64)
-SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f64), double, sx_sigmoid_f64, sx_sigmoid_grad_f64)
 
 const sx_isa_table SX_K(sx_table) = {
     SX_ISA_NAME,

@@ -66,6 +66,8 @@ static const float sx_native_exp2_lo[32] __attribute__((aligned(64))) = {
     0x1.52486cp-27f,  -0x1.246eb0p-26f,
 };
 
+#include "simd_loops.inc.h"
+
 #if SX_NATIVE_F32 == 512
 #  include "logistic_f32_avx512.inc.h"
 #elif SX_NATIVE_F32 == 256
@@ -73,50 +75,12 @@ static const float sx_native_exp2_lo[32] __attribute__((aligned(64))) = {
 #else
 #  error "SX_NATIVE_F32 must be 512 or 256"
 #endif
-
 /* An ISA primitives file defines: the vector type sx_vf of SX_VN floats, sx_vn_loadu /
  * sx_vn_storeu, sx_vn_parts and sx_vn_logistic_parts(x) (steps 1-5), sx_vn_sigmoid_from
  * and sx_vn_sigmoid_grad_from (step 6), sx_vn_negate, and sx_vn_rare_* (a bit per lane
- * for the scalar fallback). */
+ * for the scalar fallback, simd_loops.inc.h). */
 
-/* The rare lanes of one vector, from the input values kept in v (the output may be
- * the input array: in place, x[] is already overwritten here). */
-#define SX_NATIVE_FIXUP(v, rare, out, scalar_fn)                              \
-    do {                                                                      \
-        float xs_[SX_VN];                                                     \
-        sx_vn_storeu(xs_, v);                                                 \
-        for (unsigned m_ = (rare); m_; m_ &= m_ - 1) {                        \
-            int j_ = __builtin_ctz(m_);                                       \
-            float u_ = xs_[j_];                                               \
-            (out)[j_] = u_ == u_ ? scalar_fn(u_) : u_ + u_;                   \
-        }                                                                     \
-    } while (0)
-
-/* One input, one output.  The tail goes through a zero-padded local vector, so nothing
- * outside the arrays is touched. */
-#define SX_NATIVE_UNARY_KERNEL(kname, vec_fn, rare_fn, scalar_fn)             \
-    static void kname(char *const *args, size_t n)                            \
-    {                                                                         \
-        const float *x = (const float *)args[0];                              \
-        float *y = (float *)args[1];                                          \
-        size_t i = 0;                                                         \
-        for (; i + SX_VN <= n; i += SX_VN) {                                  \
-            sx_vf v = sx_vn_loadu(x + i);                                     \
-            unsigned rare = rare_fn(v);                                       \
-            sx_vn_storeu(y + i, vec_fn(v));                                   \
-            if (__builtin_expect(rare != 0, 0))                               \
-                SX_NATIVE_FIXUP(v, rare, y + i, scalar_fn);                   \
-        }                                                                     \
-        if (i < n) {                                                          \
-            float buf[SX_VN] = {0};                                           \
-            memcpy(buf, x + i, (n - i) * sizeof(float));                      \
-            sx_vf v = sx_vn_loadu(buf);                                       \
-            unsigned rare = rare_fn(v) & ((1u << (n - i)) - 1);               \
-            sx_vn_storeu(buf, vec_fn(v));                                     \
-            SX_NATIVE_FIXUP(v, rare, buf, scalar_fn);                         \
-            memcpy(y + i, buf, (n - i) * sizeof(float));                      \
-        }                                                                     \
-    }
+#define SX_VNF float, sx_vf, SX_VN, sx_vn_loadu, sx_vn_storeu
 
 static inline sx_vf sx_vn_sigmoid(sx_vf x)
 {
@@ -128,39 +92,13 @@ static inline sx_vf sx_vn_sigmoid_grad(sx_vf x)
 }
 static inline sx_vf sx_vn_sigmoid_neg(sx_vf x) { return sx_vn_sigmoid(sx_vn_negate(x)); }
 
-SX_NATIVE_UNARY_KERNEL(SX_K(sigmoid_f32), sx_vn_sigmoid, sx_vn_rare_below, sx_sigmoid_f32_fast)
-SX_NATIVE_UNARY_KERNEL(SX_K(sigmoid_grad_f32), sx_vn_sigmoid_grad, sx_vn_rare_either_tail,
-                       sx_sigmoid_grad_f32_fast)
-SX_NATIVE_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), sx_vn_sigmoid_neg, sx_vn_rare_above,
-                       sxf_log_sigmoid_grad_f32)
-
-/* sigma and sigma' from one evaluation of E and D: SX_VN inputs at x (`count` of them
- * valid, the rest zero padding when x is a local buffer). */
-static inline void sx_vn_sigmoid_and_grad(const float *x, float *y, float *g, unsigned live)
-{
-    sx_vf v = sx_vn_loadu(x);
-    unsigned rare = sx_vn_rare_either_tail(v) & live;
-    sx_vn_parts p = sx_vn_logistic_parts(v);
-    sx_vn_storeu(y, sx_vn_sigmoid_from(v, p));
-    sx_vn_storeu(g, sx_vn_sigmoid_grad_from(p));
-    if (__builtin_expect(rare != 0, 0)) {
-        SX_NATIVE_FIXUP(v, rare, y, sx_sigmoid_f32_fast);
-        SX_NATIVE_FIXUP(v, rare, g, sx_sigmoid_grad_f32_fast);
-    }
-}
-
-static void SX_K(sigmoid_and_grad_f32)(char *const *args, size_t n)
-{
-    const float *x = (const float *)args[0];
-    float *y = (float *)args[1], *g = (float *)args[2];
-    size_t i = 0;
-    for (; i + SX_VN <= n; i += SX_VN)
-        sx_vn_sigmoid_and_grad(x + i, y + i, g + i, ~0u);
-    if (i < n) {
-        float xb[SX_VN] = {0}, yb[SX_VN], gb[SX_VN];
-        memcpy(xb, x + i, (n - i) * sizeof(float));
-        sx_vn_sigmoid_and_grad(xb, yb, gb, (1u << (n - i)) - 1);
-        memcpy(y + i, yb, (n - i) * sizeof(float));
-        memcpy(g + i, gb, (n - i) * sizeof(float));
-    }
-}
+SX_SIMD_UNARY_KERNEL(SX_K(sigmoid_f32), SX_VNF, sx_vn_sigmoid, sx_vn_rare_below,
+                     sx_sigmoid_f32_fast)
+SX_SIMD_UNARY_KERNEL(SX_K(sigmoid_grad_f32), SX_VNF, sx_vn_sigmoid_grad,
+                     sx_vn_rare_either_tail, sx_sigmoid_grad_f32_fast)
+SX_SIMD_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), SX_VNF, sx_vn_sigmoid_neg,
+                     sx_vn_rare_above, sxf_log_sigmoid_grad_f32)
+SX_SIMD_PAIR_KERNEL(SX_K(sigmoid_and_grad_f32), SX_VNF, sx_vn_parts, sx_vn_logistic_parts,
+                    sx_vn_sigmoid_from, sx_vn_sigmoid_grad_from, sx_vn_rare_either_tail,
+                    sx_sigmoid_f32_fast, sx_sigmoid_grad_f32_fast)
+#undef SX_VNF
