@@ -103,13 +103,16 @@ def sigmoid(x: ArrayLike, /, out: np.ndarray | None = None, *,
     float16 is computed in float64 and rounded once, bool/integers give float64,
     longdouble uses a NumPy formula.  ``out=`` may be ``x`` itself (in place).
 
-    Accuracy, on every instruction-set path: float64 within 0.65 ulp for normal results
-    (e^-|x| and 1/(1+e^-|x|) carried with compensation terms, one final rounding; 0.636
-    measured against mpmath, 200 000 points per region) and within 1 ulp in the
-    subnormal tail, where the scaling rounds a second time (0.781 measured); float32
-    within 0.5 + 2^-16 ulp (evaluated in float64 and rounded once; 0.500012 measured
-    over all 2^32 inputs, 2653 not correctly rounded:
-    ``python -m sigmoid_ext.bench.exhaustive``).  Results below
+    Accuracy (e^-|x| and 1/(1+e^-|x|) carried with compensation terms, one final
+    rounding; docs/accuracy.md): float64 within 0.65 ulp for normal results (0.539
+    measured against mpmath on the AVX-512 path, 0.636 on the others, 200 000 points per
+    region) and within 1 ulp in the subnormal tail, where the scaling rounds a second
+    time (0.781 measured).  float32 over all 2^32 inputs
+    (``python -m sigmoid_ext.bench.exhaustive``): within 0.5 + 2^-5 ulp on the AVX-512
+    path (0.52513 measured, 0.008 % not correctly rounded) and 0.5 + 2^-3 on AVX2
+    (0.59078, 0.026 %), native float32 kernels; within 0.5 + 2^-16 on the baseline path
+    (evaluated in float64 and rounded once; 0.500012, 2653 results not correctly
+    rounded).  Monotone in x on every path.  Results below
     2^-126 (float32, x > -103.97) and 2^-1022 (float64, x > -745.13) are correct
     subnormals, not flushed to zero.  sigma(0) = 0.5 exactly, sigma(+inf) = 1,
     sigma(-inf) = 0, NaN gives NaN; no floating-point warnings are ever raised.
@@ -135,10 +138,11 @@ def sigmoid_grad(x: ArrayLike, /, out: np.ndarray | None = None, *,
     :math:`\sigma'(x) = \sigma(x)\,\sigma(-x) = e^{-|x|}/(1+e^{-|x|})^2`.
 
     Evaluated from :math:`e^{-|x|}`, so it keeps full relative accuracy where
-    :math:`y(1-y)` collapses to 0 (x > 16.6 in float32, x > 36.7 in float64): float64
-    within 0.65 ulp for normal results (0.636 measured) and 1 ulp for subnormal ones
-    (0.781 measured); float32 within 0.5 + 2^-16 ulp (evaluated in float64).  Same
-    dtype and ``out=`` rules as :func:`sigmoid`.
+    :math:`y(1-y)` collapses to 0 (x > 16.6 in float32, x > 36.7 in float64): relative
+    error bounds as :func:`sigmoid` on each path (float64 0.65 ulp for normal results,
+    1 ulp subnormal; float32 0.5 + 2^-5 ulp on AVX-512, 0.5 + 2^-3 on AVX2 (0.52513
+    and 0.59014 measured over all 2^32 inputs), 0.5 + 2^-16 on the baseline path).
+    Same dtype and ``out=`` rules as :func:`sigmoid`.
     """
     raise AssertionError("replaced below by the shared fast path")  # pragma: no cover
 

@@ -95,7 +95,7 @@ class _Sigmoid(torch.autograd.Function):
 
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
     """Logistic sigmoid of a tensor, like ``torch.sigmoid``, with sigmoid_ext's
-    accuracy (float32 within 0.5 + 2^-13 ulp, correct subnormal tails) on CPU
+    accuracy (float32 within 0.5 + 2^-3 ulp on every path, correct subnormal tails) on CPU
     float32/float64 tensors; other tensors use ``torch.sigmoid``.  Differentiable; the
     gradient is ``grad * y * (1 - y)`` evaluated by :func:`sigmoid_ext.sigmoid_backward`.
     """

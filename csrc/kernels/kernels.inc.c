@@ -4,7 +4,7 @@
  * includes this file; the loops below are plain C that the compiler vectorises for that
  * target (see docs/vectorization.md for the report).  A path that defines SX_NATIVE_F32
  * (its vector width) takes its float32 sigmoid kernels from logistic_f32_native.inc.h,
- * one that defines SX_NATIVE_F64 its float64 ones from logistic_f64_avx512.inc.h.
+ * one that defines SX_NATIVE_F64 its float64 ones from logistic_f64_native.inc.h.
  *
  * Each kernel computes a block of SX_BLOCK results into a local buffer and then copies
  * it out.  The buffer cannot alias the input, so the compiler vectorises without runtime
@@ -232,8 +232,8 @@ SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), float, sxf_log_sigmoid_grad_f32)
 SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f32), float, SX_F32_SIGMOID, sx_sigmoid_grad_f32_fast)
 #endif
 #if defined(SX_NATIVE_F64)
-/* float64 sigma, sigma', sigma(-x) and the pair with AVX-512 intrinsics. */
-#  include "logistic_f64_avx512.inc.h"
+/* float64 sigma, sigma', sigma(-x) and the pair in native SIMD arithmetic. */
+#  include "logistic_f64_native.inc.h"
 #else
 SX_UNARY_KERNEL(SX_K(sigmoid_f64), double, sx_sigmoid_f64)
 SX_UNARY_KERNEL(SX_K(sigmoid_grad_f64), double, sx_sigmoid_grad_f64)
