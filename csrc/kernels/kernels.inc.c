@@ -230,6 +230,7 @@ SX_UNARY_KERNEL(SX_K(sigmoid_f32), float, SX_F32_SIGMOID)
 SX_UNARY_KERNEL(SX_K(sigmoid_grad_f32), float, sx_sigmoid_grad_f32_fast)
 SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), float, sxf_log_sigmoid_grad_f32)
 SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f32), float, SX_F32_SIGMOID, sx_sigmoid_grad_f32_fast)
+SX_BINARY_KERNEL(SX_K(sigmoid_backward_f32), float, sx_backward_f32)
 #endif
 #if defined(SX_NATIVE_F64)
 /* float64 sigma, sigma', sigma(-x) and the pair in native SIMD arithmetic. */
@@ -239,9 +240,8 @@ SX_UNARY_KERNEL(SX_K(sigmoid_f64), double, sx_sigmoid_f64)
 SX_UNARY_KERNEL(SX_K(sigmoid_grad_f64), double, sx_sigmoid_grad_f64)
 SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_f64), double, sxf_log_sigmoid_grad_f64)
 SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f64), double, sx_sigmoid_f64, sx_sigmoid_grad_f64)
-#endif
-SX_BINARY_KERNEL(SX_K(sigmoid_backward_f32), float, sx_backward_f32)
 SX_BINARY_KERNEL(SX_K(sigmoid_backward_f64), double, sx_backward_f64)
+#endif
 
 /* The double-word float32 path, kept for comparison (docs/accuracy.md): correctly
  * rounded on every input checked, 3x the time of the default. */

@@ -103,4 +103,15 @@ static inline unsigned sx_vn_rare_either_tail(sx_vf x)    /* |x| > 80 */
     return (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(a, SX_V(80.0f), _CMP_NLE_UQ));
 }
 #undef SX_EXP2_EIGHTHS
+/* g*y*(1-y), the steps of sx_backward_* (kernels.inc.c): y - y^2 split exactly into
+ * w + w_err by FMAs (m = -y, k = y for y <= 1/2; m = 1 - y, k = 0 above), one rounding. */
+static inline sx_vf sx_vn_backward(sx_vf g, sx_vf y)
+{
+    sx_vf small = _mm256_cmp_ps(y, SX_V(0.5f), _CMP_LE_OQ);
+    sx_vf m = _mm256_blendv_ps(_mm256_sub_ps(SX_V(1.0f), y), sx_vn_negate(y), small);
+    sx_vf k = _mm256_and_ps(small, y);
+    sx_vf w = _mm256_fmadd_ps(m, y, k);
+    sx_vf w_err = _mm256_fmadd_ps(m, y, _mm256_sub_ps(k, w));
+    return _mm256_fmadd_ps(g, w, _mm256_mul_ps(g, w_err));
+}
 #undef SX_V

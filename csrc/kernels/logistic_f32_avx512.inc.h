@@ -92,4 +92,15 @@ static inline unsigned sx_vn_rare_either_tail(sx_vf x)    /* |x| > 80 */
 {
     return _mm512_cmp_ps_mask(_mm512_abs_ps(x), SX_V(80.0f), _CMP_NLE_UQ);
 }
+/* g*y*(1-y), the steps of sx_backward_* (kernels.inc.c): y - y^2 split exactly into
+ * w + w_err by FMAs (m = -y, k = y for y <= 1/2; m = 1 - y, k = 0 above), one rounding. */
+static inline sx_vf sx_vn_backward(sx_vf g, sx_vf y)
+{
+    __mmask16 small = _mm512_cmp_ps_mask(y, SX_V(0.5f), _CMP_LE_OQ);
+    sx_vf m = _mm512_mask_blend_ps(small, _mm512_sub_ps(SX_V(1.0f), y), sx_vn_negate(y));
+    sx_vf k = _mm512_maskz_mov_ps(small, y);
+    sx_vf w = _mm512_fmadd_ps(m, y, k);
+    sx_vf w_err = _mm512_fmadd_ps(m, y, _mm512_sub_ps(k, w));
+    return _mm512_fmadd_ps(g, w, _mm512_mul_ps(g, w_err));
+}
 #undef SX_V

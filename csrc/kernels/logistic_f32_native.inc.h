@@ -101,4 +101,5 @@ SX_SIMD_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), SX_VNF, sx_vn_sigmoid_neg,
 SX_SIMD_PAIR_KERNEL(SX_K(sigmoid_and_grad_f32), SX_VNF, sx_vn_parts, sx_vn_logistic_parts,
                     sx_vn_sigmoid_from, sx_vn_sigmoid_grad_from, sx_vn_rare_either_tail,
                     sx_sigmoid_f32_fast, sx_sigmoid_grad_f32_fast)
+SX_SIMD_BINARY_KERNEL(SX_K(sigmoid_backward_f32), SX_VNF, sx_vn_backward)
 #undef SX_VNF

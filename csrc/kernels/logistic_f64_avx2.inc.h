@@ -102,4 +102,15 @@ static inline unsigned sx_vd_rare_either_tail(sx_vd x)    /* |x| > 700, NaN */
     sx_vd a = _mm256_andnot_pd(SX_VD(-0.0), x);
     return (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(a, SX_VD(700.0), _CMP_NLE_UQ));
 }
+/* g*y*(1-y), the steps of sx_backward_* (kernels.inc.c): y - y^2 split exactly into
+ * w + w_err by FMAs (m = -y, k = y for y <= 1/2; m = 1 - y, k = 0 above), one rounding. */
+static inline sx_vd sx_vd_backward(sx_vd g, sx_vd y)
+{
+    sx_vd small = _mm256_cmp_pd(y, SX_VD(0.5), _CMP_LE_OQ);
+    sx_vd m = _mm256_blendv_pd(_mm256_sub_pd(SX_VD(1.0), y), sx_vd_negate(y), small);
+    sx_vd k = _mm256_and_pd(small, y);
+    sx_vd w = _mm256_fmadd_pd(m, y, k);
+    sx_vd w_err = _mm256_fmadd_pd(m, y, _mm256_sub_pd(k, w));
+    return _mm256_fmadd_pd(g, w, _mm256_mul_pd(g, w_err));
+}
 #undef SX_VD

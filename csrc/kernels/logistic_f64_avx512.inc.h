@@ -106,4 +106,15 @@ static inline unsigned sx_vd_rare_either_tail(sx_vd x)   /* |x| > 700, NaN */
     return _mm512_cmp_pd_mask(_mm512_abs_pd(x), SX_VD(700.0), _CMP_NLE_UQ);
 }
 
+/* g*y*(1-y), the steps of sx_backward_* (kernels.inc.c): y - y^2 split exactly into
+ * w + w_err by FMAs (m = -y, k = y for y <= 1/2; m = 1 - y, k = 0 above), one rounding. */
+static inline sx_vd sx_vd_backward(sx_vd g, sx_vd y)
+{
+    __mmask8 small = _mm512_cmp_pd_mask(y, SX_VD(0.5), _CMP_LE_OQ);
+    sx_vd m = _mm512_mask_blend_pd(small, _mm512_sub_pd(SX_VD(1.0), y), sx_vd_negate(y));
+    sx_vd k = _mm512_maskz_mov_pd(small, y);
+    sx_vd w = _mm512_fmadd_pd(m, y, k);
+    sx_vd w_err = _mm512_fmadd_pd(m, y, _mm512_sub_pd(k, w));
+    return _mm512_fmadd_pd(g, w, _mm512_mul_pd(g, w_err));
+}
 #undef SX_VD

@@ -64,4 +64,5 @@ SX_SIMD_UNARY_KERNEL(SX_K(log_sigmoid_grad_f64), SX_VDF, sx_vd_sigmoid_neg,
 SX_SIMD_PAIR_KERNEL(SX_K(sigmoid_and_grad_f64), SX_VDF, sx_vd_parts, sx_vd_logistic_parts,
                     sx_vd_sigmoid_from, sx_vd_sigmoid_grad_from, sx_vd_rare_either_tail,
                     sx_sigmoid_f64, sx_sigmoid_grad_f64)
+SX_SIMD_BINARY_KERNEL(SX_K(sigmoid_backward_f64), SX_VDF, sx_vd_backward)
 #undef SX_VDF

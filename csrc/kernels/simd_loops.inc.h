@@ -51,6 +51,25 @@
     }
 #define SX_SIMD_UNARY_KERNEL(...) SX_SIMD_UNARY_KERNEL_(__VA_ARGS__)
 
+/* Two inputs, one output, no fallback lanes (sigmoid_backward: NaN propagates). */
+#define SX_SIMD_BINARY_KERNEL_(kname, T, VT, VN, LD, ST, vec_fn)              \
+    static void kname(char *const *args, size_t n)                            \
+    {                                                                         \
+        const T *a = (const T *)args[0], *b = (const T *)args[1];             \
+        T *y = (T *)args[2];                                                  \
+        size_t i = 0;                                                         \
+        for (; i + VN <= n; i += VN)                                          \
+            ST(y + i, vec_fn(LD(a + i), LD(b + i)));                          \
+        if (i < n) {                                                          \
+            T ab[VN] = {0}, bb[VN] = {0};                                     \
+            memcpy(ab, a + i, (n - i) * sizeof(T));                           \
+            memcpy(bb, b + i, (n - i) * sizeof(T));                           \
+            ST(ab, vec_fn(LD(ab), LD(bb)));                                   \
+            memcpy(y + i, ab, (n - i) * sizeof(T));                           \
+        }                                                                     \
+    }
+#define SX_SIMD_BINARY_KERNEL(...) SX_SIMD_BINARY_KERNEL_(__VA_ARGS__)
+
 /* sigma and sigma' from one evaluation of the shared parts (type PARTS, from parts_fn);
  * the tail through local buffers as above. */
 #define SX_SIMD_PAIR_KERNEL_(kname, T, VT, VN, LD, ST, PARTS, parts_fn, first_fn,      \
