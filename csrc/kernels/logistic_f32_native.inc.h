@@ -68,6 +68,8 @@ static const float sx_native_exp2_lo[32] __attribute__((aligned(64))) = {
 
 #include "simd_loops.inc.h"
 
+/* The flavour's primitives (steps 1-4 and its vector operations), then steps 5-6 and
+ * the kernels, shared by every flavour (logistic_simd.inc.h). */
 #if SX_NATIVE_F32 == 512
 #  include "logistic_f32_avx512.inc.h"
 #elif SX_NATIVE_F32 == 256
@@ -75,31 +77,7 @@ static const float sx_native_exp2_lo[32] __attribute__((aligned(64))) = {
 #else
 #  error "SX_NATIVE_F32 must be 512 or 256"
 #endif
-/* An ISA primitives file defines: the vector type sx_vf of SX_VN floats, sx_vn_loadu /
- * sx_vn_storeu, sx_vn_parts and sx_vn_logistic_parts(x) (steps 1-5), sx_vn_sigmoid_from
- * and sx_vn_sigmoid_grad_from (step 6), sx_vn_negate, and sx_vn_rare_* (a bit per lane
- * for the scalar fallback, simd_loops.inc.h). */
-
-#define SX_VNF float, sx_vf, SX_VN, sx_vn_loadu, sx_vn_storeu
-
-static inline sx_vf sx_vn_sigmoid(sx_vf x)
-{
-    return sx_vn_sigmoid_from(x, sx_vn_logistic_parts(x));
-}
-static inline sx_vf sx_vn_sigmoid_grad(sx_vf x)
-{
-    return sx_vn_sigmoid_grad_from(sx_vn_logistic_parts(x));
-}
-static inline sx_vf sx_vn_sigmoid_neg(sx_vf x) { return sx_vn_sigmoid(sx_vn_negate(x)); }
-
-SX_SIMD_UNARY_KERNEL(SX_K(sigmoid_f32), SX_VNF, sx_vn_sigmoid, sx_vn_rare_below,
-                     sx_sigmoid_f32_fast)
-SX_SIMD_UNARY_KERNEL(SX_K(sigmoid_grad_f32), SX_VNF, sx_vn_sigmoid_grad,
-                     sx_vn_rare_either_tail, sx_sigmoid_grad_f32_fast)
-SX_SIMD_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), SX_VNF, sx_vn_sigmoid_neg,
-                     sx_vn_rare_above, sxf_log_sigmoid_grad_f32)
-SX_SIMD_PAIR_KERNEL(SX_K(sigmoid_and_grad_f32), SX_VNF, sx_vn_parts, sx_vn_logistic_parts,
-                    sx_vn_sigmoid_from, sx_vn_sigmoid_grad_from, sx_vn_rare_either_tail,
-                    sx_sigmoid_f32_fast, sx_sigmoid_grad_f32_fast)
-SX_SIMD_BINARY_KERNEL(SX_K(sigmoid_backward_f32), SX_VNF, sx_vn_backward)
-#undef SX_VNF
+#define SX_SCALAR_SIGMOID sx_sigmoid_f32_fast
+#define SX_SCALAR_GRAD sx_sigmoid_grad_f32_fast
+#define SX_SCALAR_SIGMOID_NEG sxf_log_sigmoid_grad_f32
+#include "logistic_simd.inc.h"

@@ -3,13 +3,36 @@
  * algorithm and its error bound): 8 lanes, the 16-entry 2^(i/16) tables read by
  * vpermt2pd, 2^floor(s) applied by vscalefpd, lane selection by mask registers.
  */
-typedef __m512d sx_vd;
-#define SX_VDN 8
-#define SX_VD(c) _mm512_set1_pd(c)
 
-static inline sx_vd sx_vd_loadu(const double *p) { return _mm512_loadu_pd(p); }
-static inline void sx_vd_storeu(double *p, sx_vd v) { _mm512_storeu_pd(p, v); }
-static inline sx_vd sx_vd_negate(sx_vd x) { return _mm512_xor_pd(x, SX_VD(-0.0)); }
+#define SX_T double
+#define SX_VT __m512d
+#define SX_N 8
+#define SX_F(name) sx_vd_##name
+#define SX_KNAME(name) SX_K(name##_f64)
+#define SX_VC(c) _mm512_set1_pd(c)
+#define SX_VADD _mm512_add_pd
+#define SX_VSUB _mm512_sub_pd
+#define SX_VMUL _mm512_mul_pd
+#define SX_VDIV _mm512_div_pd
+#define SX_VFMA _mm512_fmadd_pd
+#define SX_VFNMA _mm512_fnmadd_pd
+#define SX_VFMS _mm512_fmsub_pd
+#define SX_VXOR _mm512_xor_pd
+#define SX_LOADU _mm512_loadu_pd
+#define SX_STOREU _mm512_storeu_pd
+#define SX_LOADN(p, m) _mm512_maskz_loadu_pd((__mmask8)((1u << (m)) - 1), p)
+#define SX_STOREN(p, m, v) _mm512_mask_storeu_pd(p, (__mmask8)((1u << (m)) - 1), v)
+#define SX_SEL __mmask8
+#define SX_SEL_SIGN(x) _mm512_movepi64_mask(_mm512_castpd_si512(x))
+#define SX_SEL_LE(a, b) _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ)
+#define SX_SEL_ALL ((__mmask8)0xff)
+#define SX_BLEND(sel, a, b) _mm512_mask_blend_pd(sel, a, b)
+#define SX_ADD_IF(sel, a, b) _mm512_mask_add_pd(a, sel, a, b)
+#define SX_ZERO_UNLESS(sel, a) _mm512_maskz_mov_pd(sel, a)
+#define SX_BITS_NGE(a, b) ((unsigned)_mm512_cmp_pd_mask(a, b, _CMP_NGE_UQ))
+#define SX_BITS_NLE(a, b) ((unsigned)_mm512_cmp_pd_mask(a, b, _CMP_NLE_UQ))
+#define SX_VABS _mm512_abs_pd
+#define SX_RARE_LIMIT 700.0
 
 static const double sx_vd_exp2_hi[16] __attribute__((aligned(64))) = {
     0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0,
@@ -27,94 +50,34 @@ static const double sx_vd_exp2_lo[16] __attribute__((aligned(64))) = {
     0x1.11065895048ddp-55, 0x1.2ed02d75b3707p-55, -0x1.e9c23179c2893p-54,
 };
 
-typedef struct {
-    sx_vd e_hi, e_lo, d_hi, d_lo;
-} sx_vd_parts;
-
-static inline sx_vd_parts sx_vd_logistic_parts(sx_vd x)
+/* Steps 1-4: e^-|x| = *e_hi + *e_lo. */
+static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
 {
-    const sx_vd shifter = SX_VD(0x1.8p48);
+    const SX_VT shifter = SX_VC(0x1.8p48);
     /* -|x| clamped below -745.2, where sigma rounds to 0 (NaN passes). */
-    sx_vd na = _mm512_max_pd(SX_VD(-750.0), _mm512_or_pd(x, SX_VD(-0.0)));
-    sx_vd kf = _mm512_fmadd_pd(na, SX_VD(0x1.71547652b82fep+0), shifter);
-    sx_vd s = _mm512_sub_pd(kf, shifter);
-    sx_vd r = _mm512_fnmadd_pd(s, SX_VD(0x1.62e42fefa0000p-1), na);
-    r = _mm512_fnmadd_pd(s, SX_VD(0x1.cf79abc9e3b3ap-40), r);
+    SX_VT na = _mm512_max_pd(SX_VC(-750.0), _mm512_or_pd(x, SX_VC(-0.0)));
+    SX_VT kf = SX_VFMA(na, SX_VC(0x1.71547652b82fep+0), shifter);
+    SX_VT s = SX_VSUB(kf, shifter);
+    SX_VT r = SX_VFNMA(s, SX_VC(0x1.62e42fefa0000p-1), na);
+    r = SX_VFNMA(s, SX_VC(0x1.cf79abc9e3b3ap-40), r);
 
     __m512i idx = _mm512_castpd_si512(kf);             /* low 4 bits: j mod 16 */
-    sx_vd t_hi = _mm512_permutex2var_pd(_mm512_load_pd(sx_vd_exp2_hi), idx,
+    SX_VT t_hi = _mm512_permutex2var_pd(_mm512_load_pd(sx_vd_exp2_hi), idx,
                                          _mm512_load_pd(sx_vd_exp2_hi + 8));
-    sx_vd t_lo = _mm512_permutex2var_pd(_mm512_load_pd(sx_vd_exp2_lo), idx,
+    SX_VT t_lo = _mm512_permutex2var_pd(_mm512_load_pd(sx_vd_exp2_lo), idx,
                                          _mm512_load_pd(sx_vd_exp2_lo + 8));
 
-    sx_vd c = _mm512_fmadd_pd(r, SX_VD(0x1.a01b87736dadap-13), SX_VD(0x1.6c1841d1dd9e6p-10));
-    c = _mm512_fmadd_pd(c, r, SX_VD(0x1.111111108f27fp-7));
-    c = _mm512_fmadd_pd(c, r, SX_VD(0x1.555555547f021p-5));
-    c = _mm512_fmadd_pd(c, r, SX_VD(0x1.5555555555559p-3));
-    c = _mm512_fmadd_pd(c, r, SX_VD(0x1.0000000000004p-1));
-    sx_vd q = _mm512_fmadd_pd(c, _mm512_mul_pd(r, r), r);
+    SX_VT c = SX_VFMA(r, SX_VC(0x1.a01b87736dadap-13), SX_VC(0x1.6c1841d1dd9e6p-10));
+    c = SX_VFMA(c, r, SX_VC(0x1.111111108f27fp-7));
+    c = SX_VFMA(c, r, SX_VC(0x1.555555547f021p-5));
+    c = SX_VFMA(c, r, SX_VC(0x1.5555555555559p-3));
+    c = SX_VFMA(c, r, SX_VC(0x1.0000000000004p-1));
+    SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
 
-    sx_vd u_lo = _mm512_fmadd_pd(t_hi, q, t_lo);
-    sx_vd u_hi = _mm512_add_pd(t_hi, u_lo);
-    u_lo = _mm512_sub_pd(u_lo, _mm512_sub_pd(u_hi, t_hi));
+    SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
+    SX_VT u_hi = SX_VADD(t_hi, u_lo);
+    u_lo = SX_VSUB(u_lo, SX_VSUB(u_hi, t_hi));
 
-    sx_vd_parts p;
-    p.e_hi = _mm512_scalef_pd(u_hi, s);
-    p.e_lo = _mm512_scalef_pd(u_lo, s);
-    const sx_vd one = SX_VD(1.0);
-    p.d_hi = _mm512_add_pd(one, p.e_hi);
-    p.d_lo = _mm512_add_pd(_mm512_sub_pd(p.e_hi, _mm512_sub_pd(p.d_hi, one)), p.e_lo);
-    return p;
+    *e_hi = _mm512_scalef_pd(u_hi, s);
+    *e_lo = _mm512_scalef_pd(u_lo, s);
 }
-
-static inline sx_vd sx_vd_div_dw(sx_vd n_hi, sx_vd n_lo, __mmask8 with_lo, sx_vd d_hi,
-                                   sx_vd d_lo)
-{
-    sx_vd inv = _mm512_div_pd(SX_VD(1.0), d_hi);
-    sx_vd y0 = _mm512_mul_pd(n_hi, inv);
-    sx_vd res = _mm512_fnmadd_pd(y0, d_hi, n_hi);
-    res = _mm512_mask_add_pd(res, with_lo, res, n_lo);
-    res = _mm512_fnmadd_pd(y0, d_lo, res);
-    return _mm512_fmadd_pd(res, inv, y0);
-}
-
-static inline sx_vd sx_vd_sigmoid_from(sx_vd x, sx_vd_parts p)
-{
-    __mmask8 neg = _mm512_movepi64_mask(_mm512_castpd_si512(x));
-    sx_vd n_hi = _mm512_mask_blend_pd(neg, SX_VD(1.0), p.e_hi);
-    return sx_vd_div_dw(n_hi, p.e_lo, neg, p.d_hi, p.d_lo);
-}
-
-static inline sx_vd sx_vd_sigmoid_grad_from(sx_vd_parts p)
-{
-    sx_vd s_hi = _mm512_mul_pd(p.d_hi, p.d_hi);
-    sx_vd s_lo = _mm512_fmsub_pd(p.d_hi, p.d_hi, s_hi);
-    s_lo = _mm512_fmadd_pd(_mm512_add_pd(p.d_hi, p.d_hi), p.d_lo, s_lo);
-    return sx_vd_div_dw(p.e_hi, p.e_lo, (__mmask8)0xff, s_hi, s_lo);
-}
-
-static inline unsigned sx_vd_rare_below(sx_vd x)         /* x < -700, NaN */
-{
-    return _mm512_cmp_pd_mask(x, SX_VD(-700.0), _CMP_NGE_UQ);
-}
-static inline unsigned sx_vd_rare_above(sx_vd x)         /* x > 700, NaN */
-{
-    return _mm512_cmp_pd_mask(x, SX_VD(700.0), _CMP_NLE_UQ);
-}
-static inline unsigned sx_vd_rare_either_tail(sx_vd x)   /* |x| > 700, NaN */
-{
-    return _mm512_cmp_pd_mask(_mm512_abs_pd(x), SX_VD(700.0), _CMP_NLE_UQ);
-}
-
-/* g*y*(1-y), the steps of sx_backward_* (kernels.inc.c): y - y^2 split exactly into
- * w + w_err by FMAs (m = -y, k = y for y <= 1/2; m = 1 - y, k = 0 above), one rounding. */
-static inline sx_vd sx_vd_backward(sx_vd g, sx_vd y)
-{
-    __mmask8 small = _mm512_cmp_pd_mask(y, SX_VD(0.5), _CMP_LE_OQ);
-    sx_vd m = _mm512_mask_blend_pd(small, _mm512_sub_pd(SX_VD(1.0), y), sx_vd_negate(y));
-    sx_vd k = _mm512_maskz_mov_pd(small, y);
-    sx_vd w = _mm512_fmadd_pd(m, y, k);
-    sx_vd w_err = _mm512_fmadd_pd(m, y, _mm512_sub_pd(k, w));
-    return _mm512_fmadd_pd(g, w, _mm512_mul_pd(g, w_err));
-}
-#undef SX_VD

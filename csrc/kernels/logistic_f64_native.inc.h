@@ -24,9 +24,8 @@
  *     residual step.
  *
  * Error: the roundings of q and of T_HI q + T_LO (|q| < 2^-5.5) are each up to 2^-58.5
- * of E, the rest is smaller, so results are within 0.5 + 2^-3 ulp; 0.607 measured (an
- * 8 million point sweep, and docs/accuracy.md against mpmath), against 0.636 for the
- * portable kernel.  Lanes with x < -700 (sigma; |x| > 700 for sigma'), where E nears
+ * of E, the rest is smaller, so results are within 0.5 + 2^-3 ulp; 0.539 measured
+ * against mpmath (docs/accuracy.md), against 0.636 for the portable kernel.  Lanes with x < -700 (sigma; |x| > 700 for sigma'), where E nears
  * the subnormal range and e_lo would lose bits, and NaN, go to the portable kernel.
  */
 #include <immintrin.h>
@@ -40,29 +39,7 @@
 #else
 #  error "SX_NATIVE_F64 must be 512 or 256"
 #endif
-/* Each primitives file defines what logistic_f32_native.inc.h describes, for double:
- * sx_vd of SX_VDN lanes, sx_vd_loadu/storeu, sx_vd_parts, sx_vd_logistic_parts,
- * sx_vd_sigmoid_from, sx_vd_sigmoid_grad_from, sx_vd_negate and sx_vd_rare_*. */
-
-static inline sx_vd sx_vd_sigmoid(sx_vd x)
-{
-    return sx_vd_sigmoid_from(x, sx_vd_logistic_parts(x));
-}
-static inline sx_vd sx_vd_sigmoid_grad(sx_vd x)
-{
-    return sx_vd_sigmoid_grad_from(sx_vd_logistic_parts(x));
-}
-static inline sx_vd sx_vd_sigmoid_neg(sx_vd x) { return sx_vd_sigmoid(sx_vd_negate(x)); }
-
-#define SX_VDF double, sx_vd, SX_VDN, sx_vd_loadu, sx_vd_storeu
-SX_SIMD_UNARY_KERNEL(SX_K(sigmoid_f64), SX_VDF, sx_vd_sigmoid, sx_vd_rare_below,
-                     sx_sigmoid_f64)
-SX_SIMD_UNARY_KERNEL(SX_K(sigmoid_grad_f64), SX_VDF, sx_vd_sigmoid_grad,
-                     sx_vd_rare_either_tail, sx_sigmoid_grad_f64)
-SX_SIMD_UNARY_KERNEL(SX_K(log_sigmoid_grad_f64), SX_VDF, sx_vd_sigmoid_neg,
-                     sx_vd_rare_above, sxf_log_sigmoid_grad_f64)
-SX_SIMD_PAIR_KERNEL(SX_K(sigmoid_and_grad_f64), SX_VDF, sx_vd_parts, sx_vd_logistic_parts,
-                    sx_vd_sigmoid_from, sx_vd_sigmoid_grad_from, sx_vd_rare_either_tail,
-                    sx_sigmoid_f64, sx_sigmoid_grad_f64)
-SX_SIMD_BINARY_KERNEL(SX_K(sigmoid_backward_f64), SX_VDF, sx_vd_backward)
-#undef SX_VDF
+#define SX_SCALAR_SIGMOID sx_sigmoid_f64
+#define SX_SCALAR_GRAD sx_sigmoid_grad_f64
+#define SX_SCALAR_SIGMOID_NEG sxf_log_sigmoid_grad_f64
+#include "logistic_simd.inc.h"
