@@ -70,9 +70,10 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     u_lo = SX_VSUB(u_lo, SX_VSUB(u_hi, t_hi));
 
     /* floor(s) = j >> 3 from the shifted value's bits; 2^floor(s) from the exponent. */
-    __m256i j = _mm256_sub_epi32(bits, _mm256_castps_si256(shifter));
-    __m256i k = _mm256_add_epi32(_mm256_srai_epi32(j, 3), _mm256_set1_epi32(127));
-    SX_VT scale = _mm256_castsi256_ps(_mm256_slli_epi32(k, 23));
+    /* j + 127*8 from the bits, so the shift gives floor(j/8) + 127, the biased exponent. */
+    __m256i jb = _mm256_sub_epi32(bits, _mm256_sub_epi32(_mm256_castps_si256(shifter),
+                                                         _mm256_set1_epi32(127 * 8)));
+    SX_VT scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srai_epi32(jb, 3), 23));
 
     *e_hi = SX_VMUL(u_hi, scale);
     *e_lo = SX_VMUL(u_lo, scale);

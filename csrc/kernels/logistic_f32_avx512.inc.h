@@ -39,8 +39,8 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
 {
     const SX_VT shifter = SX_VC(0x1.8p18f);          /* spacing 2^-5: s = j/32 */
     /* -|x|, clamped where e^-|x| is far below every rounding that uses it (this also
-     * keeps -inf out of the reduction; NaN passes: max returns its 2nd operand). */
-    SX_VT na = _mm512_max_ps(SX_VC(-104.0f), _mm512_or_ps(x, SX_VC(-0.0f)));
+     * keeps -inf out of the reduction; NaN lanes are the scalar fallback's). */
+    SX_VT na = _mm512_range_ps(x, SX_VC(104.0f), 0x0e);  /* -min(|x|, 104): one op */
     SX_VT kf = SX_VFMA(na, SX_VC(0x1.715476p+0f), shifter);
     SX_VT s = SX_VSUB(kf, shifter);
     SX_VT r = SX_VFNMA(s, SX_VC(0x1.63p-1f), na);

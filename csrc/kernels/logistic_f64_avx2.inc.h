@@ -72,10 +72,12 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     u_lo = SX_VSUB(u_lo, SX_VSUB(u, u_hi));
     u_hi = u;
 
-    /* 2^j: j from the shifted value's low bits, placed in the exponent field. */
-    __m256i j = _mm256_sub_epi64(_mm256_castpd_si256(kf), _mm256_castpd_si256(shifter));
-    SX_VT scale = _mm256_castsi256_pd(
-        _mm256_slli_epi64(_mm256_add_epi64(j, _mm256_set1_epi64x(1023)), 52));
+    /* 2^j: j + 1023 (the biased exponent) from the shifted value's low bits, placed in
+     * the exponent field. */
+    __m256i jb = _mm256_sub_epi64(_mm256_castpd_si256(kf),
+                                  _mm256_sub_epi64(_mm256_castpd_si256(shifter),
+                                                   _mm256_set1_epi64x(1023)));
+    SX_VT scale = _mm256_castsi256_pd(_mm256_slli_epi64(jb, 52));
 
     *e_hi = SX_VMUL(u_hi, scale);
     *e_lo = SX_VMUL(u_lo, scale);

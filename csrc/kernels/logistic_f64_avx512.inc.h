@@ -54,8 +54,8 @@ static const double sx_vd_exp2_lo[16] __attribute__((aligned(64))) = {
 static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
 {
     const SX_VT shifter = SX_VC(0x1.8p48);
-    /* -|x| clamped below -745.2, where sigma rounds to 0 (NaN passes). */
-    SX_VT na = _mm512_max_pd(SX_VC(-750.0), _mm512_or_pd(x, SX_VC(-0.0)));
+    /* -|x| clamped below -745.2, where sigma rounds to 0 (NaN lanes: the fallback). */
+    SX_VT na = _mm512_range_pd(x, SX_VC(750.0), 0x0e);   /* -min(|x|, 750): one op */
     SX_VT kf = SX_VFMA(na, SX_VC(0x1.71547652b82fep+0), shifter);
     SX_VT s = SX_VSUB(kf, shifter);
     SX_VT r = SX_VFNMA(s, SX_VC(0x1.62e42fefa0000p-1), na);
