@@ -29,8 +29,10 @@
 #define SX_SEL_LE(a, b) _mm256_cmp_pd(a, b, _CMP_LE_OQ)
 #define SX_SEL_ALL _mm256_castsi256_pd(_mm256_set1_epi32(-1))
 #define SX_BLEND(sel, a, b) _mm256_blendv_pd(a, b, sel)
-#define SX_ADD_IF(sel, a, b) _mm256_add_pd(a, _mm256_and_pd(sel, b))
-#define SX_ZERO_UNLESS(sel, a) _mm256_and_pd(sel, a)
+/* The AND is written on GCC vector types so that with SX_SEL_ALL (all bits set) it
+ * folds away instead of costing an instruction. */
+#define SX_ADD_IF(sel, a, b) _mm256_add_pd(a, SX_ZERO_UNLESS(sel, b))
+#define SX_ZERO_UNLESS(sel, a) ((__m256d)((__v4di)(sel) & (__v4di)(a)))
 #define SX_BITS_NGE(a, b) ((unsigned)_mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_NGE_UQ)))
 #define SX_BITS_NLE(a, b) ((unsigned)_mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_NLE_UQ)))
 #define SX_VABS(x) _mm256_andnot_pd(_mm256_set1_pd(-0.0), x)
