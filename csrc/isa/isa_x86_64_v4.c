@@ -4,8 +4,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #  pragma GCC target("arch=x86-64-v4,prefer-vector-width=512")
 #  define SX_HAS_FMA 1
-#  define SX_NATIVE_F32 512
-#  define SX_NATIVE_F64 512
+#  define SX_NATIVE_SIMD 512
 #  define SX_ISA avx512
 #  define SX_ISA_NAME "avx512"
 #  include "../kernels/kernels.inc.c"

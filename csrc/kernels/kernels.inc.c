@@ -2,9 +2,9 @@
  * Kernels of one instruction-set path.  An ISA translation unit (csrc/isa/isa_*.c) sets
  * the compiler target, defines SX_ISA (a name suffix), SX_ISA_NAME and SX_HAS_FMA, and
  * includes this file; the loops below are plain C that the compiler vectorises for that
- * target (see docs/vectorization.md for the report).  A path that defines SX_NATIVE_F32
- * (its vector width) takes its float32 sigmoid kernels from logistic_f32_native.inc.h,
- * one that defines SX_NATIVE_F64 its float64 ones from logistic_f64_native.inc.h.
+ * target (see docs/vectorization.md for the report).  A path that defines SX_NATIVE_SIMD
+ * (its vector width, 256 or 512) takes its sigmoid kernels from the intrinsics of
+ * logistic_f32_native.inc.h and logistic_f64_native.inc.h instead.
  *
  * Each kernel computes a block of SX_BLOCK results into a local buffer and then copies
  * it out.  The buffer cannot alias the input, so the compiler vectorises without runtime
@@ -222,25 +222,23 @@ static inline double sx_backward_f64(double g, double y)
 static inline float sxf_log_sigmoid_grad_f32(float x) { return SX_F32_SIGMOID(-x); }
 static inline double sxf_log_sigmoid_grad_f64(double x) { return sx_sigmoid_f64(-x); }
 
-#if defined(SX_NATIVE_F32)
-/* float32 sigma, sigma', sigma(-x) and the pair in native float32 SIMD arithmetic. */
+#if defined(SX_NATIVE_SIMD)
+/* sigma, sigma', sigma(-x), the pair and the backward pass with intrinsics. */
 #  include "logistic_f32_native.inc.h"
-#else
-SX_UNARY_KERNEL(SX_K(sigmoid_f32), float, SX_F32_SIGMOID)
-SX_UNARY_KERNEL(SX_K(sigmoid_grad_f32), float, sx_sigmoid_grad_f32_fast)
-SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_f32), float, sxf_log_sigmoid_grad_f32)
-SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f32), float, SX_F32_SIGMOID, sx_sigmoid_grad_f32_fast)
-SX_BINARY_KERNEL(SX_K(sigmoid_backward_f32), float, sx_backward_f32)
-#endif
-#if defined(SX_NATIVE_F64)
-/* float64 sigma, sigma', sigma(-x) and the pair in native SIMD arithmetic. */
 #  include "logistic_f64_native.inc.h"
 #else
-SX_UNARY_KERNEL(SX_K(sigmoid_f64), double, sx_sigmoid_f64)
-SX_UNARY_KERNEL(SX_K(sigmoid_grad_f64), double, sx_sigmoid_grad_f64)
-SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_f64), double, sxf_log_sigmoid_grad_f64)
-SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_f64), double, sx_sigmoid_f64, sx_sigmoid_grad_f64)
-SX_BINARY_KERNEL(SX_K(sigmoid_backward_f64), double, sx_backward_f64)
+/* The same five from the plain-C loops, one instantiation per dtype. */
+#  define SX_LOGISTIC_KERNELS(sfx, T, sigmoid, grad, sigmoid_neg, backward)          \
+    SX_UNARY_KERNEL(SX_K(sigmoid_##sfx), T, sigmoid)                          \
+    SX_UNARY_KERNEL(SX_K(sigmoid_grad_##sfx), T, grad)                        \
+    SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_##sfx), T, sigmoid_neg)             \
+    SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_##sfx), T, sigmoid, grad)          \
+    SX_BINARY_KERNEL(SX_K(sigmoid_backward_##sfx), T, backward)
+SX_LOGISTIC_KERNELS(f32, float, SX_F32_SIGMOID, sx_sigmoid_grad_f32_fast,
+                    sxf_log_sigmoid_grad_f32, sx_backward_f32)
+SX_LOGISTIC_KERNELS(f64, double, sx_sigmoid_f64, sx_sigmoid_grad_f64,
+                    sxf_log_sigmoid_grad_f64, sx_backward_f64)
+#  undef SX_LOGISTIC_KERNELS
 #endif
 
 /* The double-word float32 path, kept for comparison (docs/accuracy.md): correctly

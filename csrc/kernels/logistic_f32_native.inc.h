@@ -1,6 +1,6 @@
 /*
  * float32 sigma, sigma', sigma(-x) and the fused pair in native float32 SIMD arithmetic.
- * Included by kernels.inc.c on the paths that define SX_NATIVE_F32 (the vector width in
+ * Included by kernels.inc.c on the paths that define SX_NATIVE_SIMD (the vector width in
  * bits): 512 takes the AVX-512 primitives (logistic_f32_avx512.inc.h), 256 the AVX2+FMA
  * ones (logistic_f32_avx2.inc.h); the baseline path keeps the portable double-evaluation
  * kernels.  Why a second float32 design: the portable one spends its time converting to
@@ -70,12 +70,12 @@ static const float sx_native_exp2_lo[32] __attribute__((aligned(64))) = {
 
 /* The flavour's primitives (steps 1-4 and its vector operations), then steps 5-6 and
  * the kernels, shared by every flavour (logistic_simd.inc.h). */
-#if SX_NATIVE_F32 == 512
+#if SX_NATIVE_SIMD == 512
 #  include "logistic_f32_avx512.inc.h"
-#elif SX_NATIVE_F32 == 256
+#elif SX_NATIVE_SIMD == 256
 #  include "logistic_f32_avx2.inc.h"
 #else
-#  error "SX_NATIVE_F32 must be 512 or 256"
+#  error "SX_NATIVE_SIMD must be 512 or 256"
 #endif
 #define SX_SCALAR_SIGMOID sx_sigmoid_f32_fast
 #define SX_SCALAR_GRAD sx_sigmoid_grad_f32_fast

@@ -1,7 +1,7 @@
 /*
  * float64 sigma, sigma', sigma(-x) and the fused pair in native SIMD arithmetic: the
  * algorithm of the native float32 kernels (logistic_f32_native.inc.h) carried out in
- * double.  Included by kernels.inc.c on the paths that define SX_NATIVE_F64 (the vector
+ * double.  Included by kernels.inc.c on the paths that define SX_NATIVE_SIMD (the vector
  * width in bits: 512 takes logistic_f64_avx512.inc.h, 256 logistic_f64_avx2.inc.h); the
  * baseline path keeps the compensated portable kernel of logistic_f64.inc.h, which is
  * also the scalar fallback here.  Kernel time 1.9 -> 1.05 ns/element on AVX-512,
@@ -32,12 +32,12 @@
 
 #include "simd_loops.inc.h"
 
-#if SX_NATIVE_F64 == 512
+#if SX_NATIVE_SIMD == 512
 #  include "logistic_f64_avx512.inc.h"
-#elif SX_NATIVE_F64 == 256
+#elif SX_NATIVE_SIMD == 256
 #  include "logistic_f64_avx2.inc.h"
 #else
-#  error "SX_NATIVE_F64 must be 512 or 256"
+#  error "SX_NATIVE_SIMD must be 512 or 256"
 #endif
 #define SX_SCALAR_SIGMOID sx_sigmoid_f64
 #define SX_SCALAR_GRAD sx_sigmoid_grad_f64
