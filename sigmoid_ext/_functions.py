@@ -292,12 +292,7 @@ def sigmoid_and_grad(x: ArrayLike, /, out: tuple | np.ndarray | None = None, *,
     allocated.  The two outputs must not share memory; either may be x itself (in
     place).  Other rules as :func:`sigmoid`.
     """
-    if grad_out is not None or isinstance(out, np.ndarray):
-        if isinstance(out, tuple):
-            raise TypeError("sigmoid_and_grad: give out=(y_out, g_out) or out=y_out with "
-                            "grad_out=g_out, not both")
-        out = (out, grad_out)
-    return _sigmoid_and_grad_fast(x, out, dtype=dtype, threads=threads)
+    raise AssertionError("replaced below by the shared fast path")  # pragma: no cover
 
 
 for _f in (log_sigmoid, softplus, logit, logit_grad, silu, silu_grad, log_sigmoid_grad):
@@ -315,8 +310,8 @@ logit_grad = make_unary_fast(_LOGIT_GRAD, logit_grad)
 silu = make_unary_fast(_SILU, silu)
 silu_grad = make_unary_fast(_SILU_GRAD, silu_grad)
 log_sigmoid_grad = make_unary_fast(_LOG_SIGMOID_GRAD, log_sigmoid_grad)
-# sigmoid_and_grad keeps its own def (it maps grad_out= onto the tuple form first).
-_sigmoid_and_grad_fast = make_unary_fast(_SIGMOID_AND_GRAD, sigmoid_and_grad)
+# (the two-output closure also maps sigmoid_and_grad's grad_out= onto out=(y, g))
+sigmoid_and_grad = make_unary_fast(_SIGMOID_AND_GRAD, sigmoid_and_grad)
 expit = sigmoid
 log_expit = log_sigmoid
 softplus_grad = sigmoid   # d/dx log(1 + e^x) = sigma(x), exactly the sigmoid

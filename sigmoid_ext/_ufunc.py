@@ -27,6 +27,7 @@ _C_DTYPE_CODE = {_F32: lib.SX_F32, _F64: lib.SX_F64}
 _F32_CODE, _F64_CODE = lib.SX_F32, lib.SX_F64
 _NULL = ffi.NULL
 _from_buffer = ffi.from_buffer
+_CHAR_ARRAY = ffi.typeof("char[]")       # from_buffer's default type, looked up once
 _sx_contig = lib.sx_contig
 _empty_like = np.empty_like
 _np_array = np.array
@@ -331,16 +332,16 @@ def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[...
     """The hot path for ``f(x)`` and ``f(x, out=...)`` on C-contiguous float32/float64
     arrays, for one input and one or two outputs: identity dtype checks, one allocation
     per output, ``ffi.from_buffer`` per array and one C call (which also rejects partial
-    overlap of an output with x).  Everything else goes through ``apply``."""
+    overlap of an output with x).  Everything else goes through ``apply``.  The
+    two-output form (sigmoid_and_grad) also takes ``grad_out=``."""
+    # Every check below is on the per-call clock: a few hundred ns of Python around a C
+    # call of the same order.  Module globals bound as closure cells measured no faster
+    # (and as defaults a caller could override them), so they stay globals.
     func_id, single = spec.func_id, spec.nout == 1
 
-    def fits(o: Any, x: np.ndarray) -> bool:
-        return (type(o) is _ndarray and o.dtype is x.dtype and o.shape == x.shape
-                and o.flags.c_contiguous and o.flags.writeable)
-
     def call(x, /, out=None, *, dtype=None, threads=None):
-        if dtype is None:
-            if type(x) is float and out is None:
+        if type(x) is not _ndarray or dtype is not None:
+            if type(x) is float and out is None and dtype is None:
                 # A Python float: a fresh 0-d float64 array, computed in place.
                 if threads is not None:
                     _check_threads(threads)
@@ -348,61 +349,109 @@ def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[...
                 ybuf = _from_buffer(y)
                 _sx_contig(func_id, _F64_CODE, 1, 1, ybuf, ybuf, _NULL)
                 return y[()]
-            if type(x) is _ndarray:
-                dt = x.dtype
-                code = _F32_CODE if dt is _F32 else _F64_CODE if dt is _F64 else -1
-                if code >= 0:
-                    nthreads = _num_threads if threads is None else _check_threads(threads)
-                    if out is None and x.size <= _SMALL_IN_PLACE:
-                        # Small arrays: a C-ordered copy computed in place costs one
-                        # allocation and one from_buffer fewer than a separate output.
-                        y = x.copy()
-                        ybuf = _from_buffer(y)
-                        _sx_contig(func_id, code, y.size, 1, ybuf, ybuf, _NULL)
-                        return y if y.ndim else y[()]
-                    # from_buffer accepts only C-contiguous arrays (ValueError
-                    # otherwise): cheaper than reading x.flags first.
-                    try:
-                        xbuf = _from_buffer(x)
-                    except ValueError:
-                        xbuf = None
-                    if xbuf is not None:
-                        if out is None:
-                            y = _empty_like(x)
-                            _sx_contig(func_id, code, x.size, nthreads, xbuf,
-                                       _from_buffer(y), _NULL)
-                            return y if y.ndim else y[()]
-                        if (type(out) is _ndarray and out.dtype is dt
-                                and out.shape == x.shape and out.flags.writeable):
-                            # writeable checked here is cheaper than require_writable
-                            try:
-                                outbuf = _from_buffer(out)
-                            except ValueError:      # not C-contiguous
-                                outbuf = None
-                            if outbuf is not None and _sx_contig(
-                                    func_id, code, x.size, nthreads, xbuf, outbuf, _NULL) == 0:
-                                return out
-                            # partial overlap: the general path copies the input first
+            return apply(spec, (x,), out, dtype, threads)
+        # if/elif with an early return: fewer bytecodes than a sentinel code (-1)
+        # tested afterwards, which showed in the per-call time.
+        dt = x.dtype
+        if dt is _F32:
+            code = _F32_CODE
+        elif dt is _F64:
+            code = _F64_CODE
+        else:
+            return apply(spec, (x,), out, dtype, threads)
+        # threads= inline: a call to _check_threads costs as much as the check.
+        if threads is None:
+            nthreads = _num_threads
+        elif type(threads) is int and 0 < threads <= 1024:
+            nthreads = threads
+        else:
+            nthreads = _check_threads(threads)
+        if out is None:
+            if x.size <= _SMALL_IN_PLACE:
+                # Small arrays: a C-ordered copy computed in place costs one allocation
+                # and one from_buffer fewer than a separate output.
+                y = x.copy()
+                ybuf = _from_buffer(y)
+                _sx_contig(func_id, code, y.size, 1, ybuf, ybuf, _NULL)
+                return y if y.ndim else y[()]
+            # from_buffer accepts only C-contiguous arrays (ValueError otherwise):
+            # cheaper than reading x.flags first.
+            try:
+                xbuf = _from_buffer(x)
+            except ValueError:
+                return apply(spec, (x,), out, dtype, threads)
+            y = _empty_like(x)
+            _sx_contig(func_id, code, x.size, nthreads, xbuf, _from_buffer(y), _NULL)
+            return y if y.ndim else y[()]
+        if type(out) is _ndarray and out.dtype is dt and out.shape == x.shape:
+            # require_writable (positional, with a ready ctype: keywords or a cdecl
+            # string cost more) rejects a read-only out for less than
+            # out.flags.writeable; any ValueError (read-only, not C-contiguous) leaves
+            # the errors and the copies to apply.
+            try:
+                xbuf = _from_buffer(x)
+                outbuf = _from_buffer(_CHAR_ARRAY, out, True)
+            except ValueError:
+                pass
+            else:
+                if _sx_contig(func_id, code, x.size, nthreads, xbuf, outbuf, _NULL) == 0:
+                    return out
+                # partial overlap: the general path copies the input first
         return apply(spec, (x,), out, dtype, threads)
 
-    def call2(x, /, out=None, *, dtype=None, threads=None):
-        if type(x) is _ndarray and dtype is None:
-            dt = x.dtype
-            code = _F32_CODE if dt is _F32 else _F64_CODE if dt is _F64 else -1
-            if code >= 0 and x.flags.c_contiguous:
-                nthreads = _num_threads if threads is None else _check_threads(threads)
-                if out is None:
-                    y, g = _empty_like(x), _empty_like(x)
-                    _sx_contig(func_id, code, x.size, nthreads, _from_buffer(x),
-                               _from_buffer(y), _from_buffer(g))
-                    return (y, g) if y.ndim else (y[()], g[()])
-                if (type(out) is tuple and len(out) == 2 and fits(out[0], x)
-                        and fits(out[1], x) and not np.may_share_memory(out[0], out[1])):
-                    rc = _sx_contig(func_id, code, x.size, nthreads, _from_buffer(x),
-                                    _from_buffer(out[0]), _from_buffer(out[1]))
-                    if rc == 0:
+    def call2(x, /, out=None, *, grad_out=None, dtype=None, threads=None):
+        # sigmoid_and_grad's keyword form out=y_out, grad_out=g_out becomes the tuple
+        # form here rather than in a wrapper around this closure (a second Python call
+        # with keywords cost ~100 ns).
+        if grad_out is not None or (type(out) is not tuple and out is not None
+                                    and isinstance(out, _ndarray)):
+            if isinstance(out, tuple):
+                raise TypeError(f"{spec.name}: give out=(y_out, g_out) or out=y_out with "
+                                "grad_out=g_out, not both")
+            out = (out, grad_out)
+        if type(x) is not _ndarray or dtype is not None:
+            return apply(spec, (x,), out, dtype, threads)
+        dt = x.dtype
+        if dt is _F32:
+            code = _F32_CODE
+        elif dt is _F64:
+            code = _F64_CODE
+        else:
+            return apply(spec, (x,), out, dtype, threads)
+        if threads is None:
+            nthreads = _num_threads
+        elif type(threads) is int and 0 < threads <= 1024:
+            nthreads = threads
+        else:
+            nthreads = _check_threads(threads)
+        if out is None:
+            try:
+                xbuf = _from_buffer(x)
+            except ValueError:                      # not C-contiguous
+                return apply(spec, (x,), out, dtype, threads)
+            y, g = _empty_like(x), _empty_like(x)
+            _sx_contig(func_id, code, x.size, nthreads, xbuf, _from_buffer(y), _from_buffer(g))
+            return (y, g) if y.ndim else (y[()], g[()])
+        if type(out) is tuple and len(out) == 2:
+            y, g = out
+            if (type(y) is _ndarray and type(g) is _ndarray and y.dtype is dt
+                    and g.dtype is dt and y.shape == x.shape == g.shape):
+                try:
+                    xbuf = _from_buffer(x)
+                    ybuf = _from_buffer(_CHAR_ARRAY, y, True)
+                    gbuf = _from_buffer(_CHAR_ARRAY, g, True)
+                except ValueError:
+                    pass
+                else:
+                    # The outputs must not overlap each other (the C side only checks
+                    # outputs against the input): comparing the cdata addresses of two
+                    # contiguous runs is cheaper than np.may_share_memory.
+                    nb = len(ybuf)
+                    if ((ybuf >= gbuf + nb or gbuf >= ybuf + nb)
+                            and _sx_contig(func_id, code, x.size, nthreads, xbuf, ybuf,
+                                           gbuf) == 0):
                         return out
-                # partial overlap or anything unusual: the general path sorts it out
+        # partial overlap or anything unusual: the general path sorts it out
         return apply(spec, (x,), out, dtype, threads)
 
     # The public function *is* one of these closures (one Python call less on the hot
@@ -420,29 +469,40 @@ def make_binary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[..
     func_id = spec.func_id
 
     def call(a, b, /, out=None, *, dtype=None, threads=None):
-        if type(a) is _ndarray and type(b) is _ndarray and dtype is None:
-            dt = a.dtype
-            code = _F32_CODE if dt is _F32 else _F64_CODE if dt is _F64 else -1
-            if code >= 0 and b.dtype is dt and a.shape == b.shape:
-                try:                        # ValueError: not C-contiguous
-                    abuf, bbuf = _from_buffer(a), _from_buffer(b)
-                except ValueError:
-                    abuf = None
-                if abuf is not None:
-                    nthreads = _num_threads if threads is None else _check_threads(threads)
-                    if out is None:
-                        y = _empty_like(a)
-                        _sx_contig(func_id, code, a.size, nthreads, abuf, bbuf, _from_buffer(y))
-                        return y if y.ndim else y[()]
-                    if (type(out) is _ndarray and out.dtype is dt and out.shape == a.shape
-                            and out.flags.writeable):
-                        try:
-                            outbuf = _from_buffer(out)
-                        except ValueError:
-                            outbuf = None
-                        if outbuf is not None and _sx_contig(
-                                func_id, code, a.size, nthreads, abuf, bbuf, outbuf) == 0:
-                            return out
+        if type(a) is not _ndarray or type(b) is not _ndarray or dtype is not None:
+            return apply(spec, (a, b), out, dtype, threads)
+        dt = a.dtype
+        if dt is _F32:
+            code = _F32_CODE
+        elif dt is _F64:
+            code = _F64_CODE
+        else:
+            return apply(spec, (a, b), out, dtype, threads)
+        if b.dtype is not dt or a.shape != b.shape:
+            return apply(spec, (a, b), out, dtype, threads)
+        if threads is None:
+            nthreads = _num_threads
+        elif type(threads) is int and 0 < threads <= 1024:
+            nthreads = threads
+        else:
+            nthreads = _check_threads(threads)
+        if out is None:
+            try:                            # ValueError: not C-contiguous
+                abuf, bbuf = _from_buffer(a), _from_buffer(b)
+            except ValueError:
+                return apply(spec, (a, b), out, dtype, threads)
+            y = _empty_like(a)
+            _sx_contig(func_id, code, a.size, nthreads, abuf, bbuf, _from_buffer(y))
+            return y if y.ndim else y[()]
+        if type(out) is _ndarray and out.dtype is dt and out.shape == a.shape:
+            try:                            # as in make_unary_fast
+                abuf, bbuf = _from_buffer(a), _from_buffer(b)
+                outbuf = _from_buffer(_CHAR_ARRAY, out, True)
+            except ValueError:
+                pass
+            else:
+                if _sx_contig(func_id, code, a.size, nthreads, abuf, bbuf, outbuf) == 0:
+                    return out
         return apply(spec, (a, b), out, dtype, threads)
 
     return functools.update_wrapper(call, documented)

@@ -129,6 +129,30 @@ def test_bad_out(out, exc, pattern):
     np.testing.assert_array_equal(x, keep)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("which", [0, 1])
+def test_read_only_output_on_the_fast_path(dtype, which):
+    """Contiguous outputs of x's dtype take the fast path, where from_buffer checks
+    writeability: a read-only one must still raise and leave both untouched."""
+    x = np.linspace(-1, 1, 5, dtype=dtype)
+    out = (np.full(5, 7, dtype), np.full(5, 7, dtype))
+    out[which].flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        sx.sigmoid_and_grad(x, out=out, threads=1)
+    assert all((o == 7).all() for o in out)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_adjacent_outputs_in_one_buffer(dtype):
+    """Outputs side by side in one buffer touch but do not overlap: fast path, no error."""
+    x = np.linspace(-1, 1, 5, dtype=dtype)
+    buf = np.full(10, 7, dtype)
+    for y, g in ((buf[:5], buf[5:]), (buf[5:], buf[:5])):
+        res = sx.sigmoid_and_grad(x, out=(y, g), threads=1)
+        assert res[0] is y and res[1] is g
+        assert_pair_equal((y, g), pair(x))
+
+
 def test_bad_inputs_and_keywords():
     with pytest.raises(TypeError, match=r"sigmoid_and_grad.*complex128.*'x'"):
         sx.sigmoid_and_grad(np.array([1j]))
