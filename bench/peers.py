@@ -27,7 +27,9 @@ FUNCTIONS = ("sigmoid", "grad", "backward", "log_sigmoid", "softplus", "logit", 
              "silu_grad", "sigmoid_and_grad")
 DEFAULT_FUNCTIONS = ("sigmoid", "grad", "backward")     # what a plain run times
 FAMILY = ("log_sigmoid", "softplus", "logit", "silu", "silu_grad")
-SPEED_FUNCTIONS = FUNCTIONS + ("fwdbwd",)               # fwdbwd: speed only
+# Speed only: fwdbwd is forward then backward; sigmoid_alloc is sigmoid with every peer
+# allocating its result (no out=), where first-touching the fresh pages is the cost.
+SPEED_FUNCTIONS = FUNCTIONS + ("fwdbwd", "sigmoid_alloc")
 
 Thunk = Callable[[], Any]
 
@@ -96,6 +98,8 @@ def _sx_peer(threads_box: list) -> Peer:
             return lambda: sigmoid_ext.sigmoid_backward(o.g, o.y, out=o.out, threads=t)
         if fn == "sigmoid_and_grad":
             return lambda: sigmoid_ext.sigmoid_and_grad(o.x, out=(o.out, o.tmp), threads=t)
+        if fn == "sigmoid_alloc":
+            return lambda: sigmoid_ext.sigmoid(o.x, threads=t)
         f = getattr(sigmoid_ext, fn)               # sigmoid and the family: same name
         return lambda: f(o.x, out=o.out, threads=t)
 
@@ -128,7 +132,7 @@ def _sx_two_calls_peer(threads_box: list) -> Peer:
 
 def _numpy_naive(fn: str, o: Operands) -> Thunk:
     # The textbook expressions, each allocating its temporaries, as most code writes them.
-    if fn == "sigmoid":
+    if fn in ("sigmoid", "sigmoid_alloc"):
         return lambda: 1 / (1 + np.exp(-o.x))
     if fn in ("grad", "sigmoid_and_grad"):
         def grad() -> Any:
@@ -197,6 +201,8 @@ def _scipy_peer() -> Peer | None:
     def make(fn: str, o: Operands) -> Thunk | None:
         if fn == "sigmoid":
             return lambda: expit(o.x, out=o.out)
+        if fn == "sigmoid_alloc":
+            return lambda: expit(o.x)
         if fn == "logit":
             return lambda: scipy.special.logit(o.x, out=o.out)
         if fn == "log_sigmoid" and hasattr(scipy.special, "log_expit"):
@@ -225,6 +231,8 @@ def _numexpr_peer() -> Peer | None:
     def make(fn: str, o: Operands) -> Thunk | None:
         # Expressions are compiled once and cached by numexpr; local_dict avoids the
         # frame inspection numexpr otherwise does on every call.
+        if fn == "sigmoid_alloc":
+            return lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x})
         if fn not in DEFAULT_FUNCTIONS + ("fwdbwd",):
             return None
         if fn == "sigmoid":
@@ -266,6 +274,8 @@ def _torch_peer() -> Peer | None:
         x = torch.from_numpy(o.x)
         if fn == "sigmoid":
             return lambda: torch.sigmoid(x, out=out)
+        if fn == "sigmoid_alloc":
+            return lambda: torch.sigmoid(x)
         # What autograd computes for sigmoid: sigmoid_backward(ones, y) = y*(1-y), here
         # with grad_output = 1 folded in (y into tmp, 1-y into out, product into out).
         tmp = torch.from_numpy(o.tmp)
@@ -325,7 +335,7 @@ def _sx_torch_peer() -> Peer | None:
         return None
 
     def make(fn: str, o: Operands) -> Thunk | None:
-        if fn == "sigmoid":     # allocates its result (no out=), as in a model
+        if fn in ("sigmoid", "sigmoid_alloc"):  # allocates its result, as in a model
             x = torch.from_numpy(o.x)
             return lambda: sxt.sigmoid(x)
         if fn in ("silu", "log_sigmoid"):

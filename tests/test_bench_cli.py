@@ -76,6 +76,26 @@ def test_options_select_function_dtype_and_peers(tmp_path, capsys):
     assert data["settings"]["threads"] == 2
 
 
+def test_sigmoid_alloc_peers_return_fresh_results():
+    """sigmoid_alloc times each peer allocating its result: every thunk must compute
+    sigmoid into a new array, leaving the shared out buffer alone."""
+    o = peers.make_operands("sigmoid_alloc", 300, np.float32)
+    o.out[:] = 7
+    expected = 1 / (1 + np.exp(-o.x.astype(np.float64)))
+    names = []
+    for p in peers.installed_peers():
+        thunk = p.make("sigmoid_alloc", o)
+        if thunk is None:
+            continue
+        r = thunk()
+        got = np.asarray(r.detach() if hasattr(r, "detach") else r)
+        assert not np.shares_memory(got, o.out), p.name
+        np.testing.assert_allclose(got, expected, rtol=1e-6, err_msg=p.name)
+        names.append(p.name)
+    assert (o.out == 7).all()
+    assert {"sigmoid_ext", "numpy naive"} <= set(names)
+
+
 def test_bad_arguments_exit_with_usage_error(capsys):
     for bad in (["--function", "tanh"], ["--dtype", "float16"], ["--sizes", "0"],
                 ["--threads", "0"]):
