@@ -360,12 +360,8 @@ def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[...
         else:
             return apply(spec, (x,), out, dtype, threads)
         # threads= inline: a call to _check_threads costs as much as the check.
-        if threads is None:
-            nthreads = _num_threads
-        elif type(threads) is int and 0 < threads <= 1024:
-            nthreads = threads
-        else:
-            nthreads = _check_threads(threads)
+        nthreads = (_num_threads if threads is None else threads
+                    if type(threads) is int and 0 < threads <= 1024 else _check_threads(threads))
         if out is None:
             if x.size <= _SMALL_IN_PLACE:
                 # Small arrays: a C-ordered copy computed in place costs one allocation
@@ -418,12 +414,8 @@ def make_unary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[...
             code = _F64_CODE
         else:
             return apply(spec, (x,), out, dtype, threads)
-        if threads is None:
-            nthreads = _num_threads
-        elif type(threads) is int and 0 < threads <= 1024:
-            nthreads = threads
-        else:
-            nthreads = _check_threads(threads)
+        nthreads = (_num_threads if threads is None else threads
+                    if type(threads) is int and 0 < threads <= 1024 else _check_threads(threads))
         if out is None:
             try:
                 xbuf = _from_buffer(x)
@@ -480,12 +472,8 @@ def make_binary_fast(spec: _Spec, documented: Callable[..., Any]) -> Callable[..
             return apply(spec, (a, b), out, dtype, threads)
         if b.dtype is not dt or a.shape != b.shape:
             return apply(spec, (a, b), out, dtype, threads)
-        if threads is None:
-            nthreads = _num_threads
-        elif type(threads) is int and 0 < threads <= 1024:
-            nthreads = threads
-        else:
-            nthreads = _check_threads(threads)
+        nthreads = (_num_threads if threads is None else threads
+                    if type(threads) is int and 0 < threads <= 1024 else _check_threads(threads))
         if out is None:
             try:                            # ValueError: not C-contiguous
                 abuf, bbuf = _from_buffer(a), _from_buffer(b)
