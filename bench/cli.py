@@ -128,8 +128,9 @@ def _run_speed(argv: list) -> int:
     print(_header(env))
     print(f"threads: {args.threads} (single-threaded libraries: "
           f"{', '.join(env['single_threaded_peers']) or 'none'}); inputs uniform in "
-          f"[-10, 10]; median of {repeats} rounds; figures with spread "
-          f"(p75-p25)/median > {100 * args.max_spread:.0f}% are withheld\n")
+          f"[-10, 10]; median of {repeats} rounds taken in turn across the peers; "
+          f"figures with spread (p75-p25)/median > {100 * args.max_spread:.0f}% are "
+          "withheld\n")
     total = count_measurements(peers, args.function, args.dtype, sizes)
     progress = Progress(total, enabled=not args.no_progress)
     t0 = time.perf_counter()

@@ -104,9 +104,10 @@ def _one_point(peers: list[Peer], fn: str, dt: np.dtype, n: int, *, min_time: fl
     thunks: list[tuple[str, Any]] = [(COPYTO, copyto_thunk(o))]
     thunks += [(p.name, t) for p in peers if (t := p.make(fn, o)) is not None]
     rows = []
-    for name, thunk in thunks:
-        t = measure_stable(thunk, n, min_time=min_time, repeats=repeats,
-                           max_spread=max_spread)
+    # Every peer's rounds interleaved, so a drift of the machine's speed hits all alike.
+    timings = measure_stable([thunk for _, thunk in thunks], n, min_time=min_time,
+                             repeats=repeats, max_spread=max_spread)
+    for (name, _), t in zip(thunks, timings):
         stable = t.spread <= max_spread
         rows.append(Row(fn, dt.name, n, name, t.ns_per_element if stable else None,
                         t.ns_per_element, t.spread, stable, t.loops, t.repeats))

@@ -47,36 +47,56 @@ def _calibrate(fn: Callable[[], object], target_s: float) -> int:
         loops = max(loops * 2, int(loops * target_s / max(dt, 1e-9) * 1.3))
 
 
+def measure_interleaved(fns: list, n: int, *, min_time: float = 0.1,
+                        repeats: int = 7) -> list:
+    """Time each callable in `fns` (each processes `n` elements) over `repeats` rounds of
+    equal length, taking the rounds in turn: round r of every callable before round r + 1
+    of any.  On a shared machine whose speed drifts (a neighbour starts, the clock
+    changes), every callable then sees the same conditions, so the ratios between them
+    stay fair even when the absolute figures move.
+
+    The first call of each is a warm-up outside the timing: it touches the output pages
+    and any lazily initialised state (thread pools, import-time caches), which a
+    steady-state benchmark must not charge to the function.
+    """
+    for fn in fns:
+        fn()
+    loops = [_calibrate(fn, min_time / repeats) for fn in fns]
+    rounds = np.empty((len(fns), repeats))
+    for r in range(repeats):
+        for i, (fn, k) in enumerate(zip(fns, loops)):
+            t = time.perf_counter()
+            for _ in range(k):
+                fn()
+            rounds[i, r] = (time.perf_counter() - t) / k
+    timings = []
+    for row, k in zip(rounds, loops):
+        p25, med, p75 = np.percentile(row, [25, 50, 75])
+        timings.append(Timing(n, float(med), float(p25), float(p75), k, repeats))
+    return timings
+
+
 def measure(fn: Callable[[], object], n: int, *, min_time: float = 0.1,
             repeats: int = 7) -> Timing:
-    """Time `fn` (which processes `n` elements) over `repeats` rounds of equal length.
-
-    The first call is a warm-up outside the timing: it touches the output pages and any
-    lazily initialised state (thread pools, import-time caches), which a steady-state
-    benchmark must not charge to the function.
-    """
-    fn()
-    loops = _calibrate(fn, min_time / repeats)
-    rounds = np.empty(repeats)
-    for i in range(repeats):
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        rounds[i] = (time.perf_counter() - t) / loops
-    p25, med, p75 = np.percentile(rounds, [25, 50, 75])
-    return Timing(n, float(med), float(p25), float(p75), loops, repeats)
+    """`measure_interleaved` for one callable."""
+    return measure_interleaved([fn], n, min_time=min_time, repeats=repeats)[0]
 
 
-def measure_stable(fn: Callable[[], object], n: int, *, min_time: float, repeats: int,
-                   max_spread: float, retries: int = 1) -> Timing:
-    """`measure`, repeated with twice the rounds while the spread exceeds `max_spread`
-    (a neighbour process often causes a transient burst); the last attempt is returned
-    and the caller decides whether to withhold it."""
-    t = measure(fn, n, min_time=min_time, repeats=repeats)
+def measure_stable(fns: list, n: int, *, min_time: float, repeats: int,
+                   max_spread: float, retries: int = 1) -> list:
+    """`measure_interleaved`, then the callables whose spread exceeds `max_spread` again
+    (together, interleaved) with twice the rounds: a neighbour process often causes a
+    transient burst.  The last attempt of each is returned and the caller decides
+    whether to withhold it."""
+    timings = measure_interleaved(fns, n, min_time=min_time, repeats=repeats)
     for _ in range(retries):
-        if t.spread <= max_spread:
+        noisy = [i for i, t in enumerate(timings) if t.spread > max_spread]
+        if not noisy:
             break
         repeats *= 2
         min_time *= 2
-        t = measure(fn, n, min_time=min_time, repeats=repeats)
-    return t
+        again = measure_interleaved([fns[i] for i in noisy], n, min_time=min_time,
+                                    repeats=repeats)
+        for i, t in zip(noisy, again):
+            timings[i] = t
+    return timings

@@ -115,6 +115,17 @@ def test_noisy_measurement_is_withheld(capsys):
     assert "withheld*" in text and f"{len(rows)} measurement(s)" in text
 
 
+def test_rounds_are_interleaved_across_peers():
+    """measure_interleaved takes round r of every callable before round r + 1 of any, so a
+    drift in the machine's speed reaches all of them alike."""
+    log = []
+    fns = [lambda: log.append("a"), lambda: log.append("b")]
+    ta, tb = timing.measure_interleaved(fns, 1, min_time=0.003, repeats=3)
+    timed = log[len(log) - 3 * (ta.loops + tb.loops):]
+    assert timed == (["a"] * ta.loops + ["b"] * tb.loops) * 3
+    assert ta.repeats == tb.repeats == 3 and ta.median_s > 0 and tb.median_s > 0
+
+
 def test_timing_spread_definition():
     t = timing.Timing(n=10, median_s=2.0, p25_s=1.5, p75_s=2.5, loops=1, repeats=3)
     assert t.spread == pytest.approx(0.5)
