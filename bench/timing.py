@@ -76,12 +76,6 @@ def measure_interleaved(fns: list, n: int, *, min_time: float = 0.1,
     return timings
 
 
-def measure(fn: Callable[[], object], n: int, *, min_time: float = 0.1,
-            repeats: int = 7) -> Timing:
-    """`measure_interleaved` for one callable."""
-    return measure_interleaved([fn], n, min_time=min_time, repeats=repeats)[0]
-
-
 def measure_stable(fns: list, n: int, *, min_time: float, repeats: int,
                    max_spread: float, retries: int = 1) -> list:
     """`measure_interleaved`, then the callables whose spread exceeds `max_spread` again
