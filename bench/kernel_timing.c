@@ -115,7 +115,8 @@ static inline double plain_sigmoid_f64(double x)
         for (size_t i = 0; i < n; i++)                                                \
             y[i] = plain_sigmoid_##sfx(x[i]);                                         \
     }
-#define PLAIN_LOOPS(isa, tgt) PLAIN_LOOP(isa, tgt, float, f32) PLAIN_LOOP(isa, tgt, double, f64)
+#define PLAIN_LOOPS(isa, tgt) \
+    PLAIN_LOOP(isa, tgt, float, f32) PLAIN_LOOP(isa, tgt, double, f64)
 PLAIN_LOOPS(baseline, "arch=x86-64")
 PLAIN_LOOPS(avx2, "arch=x86-64-v3")
 PLAIN_LOOPS(avx512, "arch=x86-64-v4,prefer-vector-width=512")
@@ -172,79 +173,84 @@ static const char *const func_names[SX_NFUNCS] = {
     [SX_LOG_SIGMOID_GRAD] = "log_sigmoid_grad", [SX_SIGMOID_AND_GRAD] = "sigmoid_and_grad",
 };
 
+/* n values of dtype d, uniform in [lo, hi], at p. */
+static void fill_uniform(char *p, int d, size_t n, double lo, double hi)
+{
+    for (size_t i = 0; i < n; i++) {
+        double v = lo + (hi - lo) * rand() / (double)RAND_MAX;
+        if (d == SX_F32) ((float *)p)[i] = (float)v;
+        else ((double *)p)[i] = v;
+    }
+}
+
+static const char *dtype_name(int d)
+{
+    return d == SX_F32 ? "float32" : "float64";
+}
+
+/* The paths: the library's kernel table and the peer-class kernels built for the same
+ * instruction set. */
+static const struct {
+    const char *name;
+    const sx_isa_table *table;
+    sx_kernel plain[SX_NDTYPES];
+} paths[] = {
+#define PATH(isa) {#isa, &sx_table_##isa, {[SX_F32] = plain_f32_##isa, [SX_F64] = plain_f64_##isa}}
+    PATH(baseline), PATH(avx2), PATH(avx512),
+#undef PATH
+};
+
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? (size_t)atol(argv[1]) : 4000;
     const char *isa = argc > 2 ? argv[2] : "avx512";
-    const sx_isa_table *table = !strcmp(isa, "baseline") ? &sx_table_baseline
-                              : !strcmp(isa, "avx2") ? &sx_table_avx2
-                              : !strcmp(isa, "avx512") ? &sx_table_avx512 : NULL;
-    if (n == 0 || !table) {
+    int path = -1;
+    for (int p = 0; p < (int)(sizeof paths / sizeof paths[0]); p++)
+        if (!strcmp(isa, paths[p].name))
+            path = p;
+    if (n == 0 || path < 0) {
         fprintf(stderr, "usage: %s [n > 0] [baseline|avx2|avx512]\n", argv[0]);
         return 2;
     }
-    double *in[SX_MAX_ARGS], *out[SX_MAX_ARGS];
+    /* one buffer per argument; inputs are filled in place, outputs get their own */
+    size_t bytes = ((n * sizeof(double) + 63) / 64) * 64;
+    char *in[SX_MAX_ARGS], *out[SX_MAX_ARGS];
     for (int a = 0; a < SX_MAX_ARGS; a++) {
-        in[a] = aligned_alloc(64, ((n * sizeof(double) + 63) / 64) * 64);
-        out[a] = in[a];
+        in[a] = aligned_alloc(64, bytes);
+        out[a] = aligned_alloc(64, bytes);
     }
     srand(1);
     for (int f = 0; f < SX_NFUNCS; f++) {
         int nin = sx_func_nin(f), nargs = nin + sx_func_nout(f);
         for (int d = 0; d < SX_NDTYPES; d++) {
-            sx_kernel k = table->kernels[f][d];
+            sx_kernel k = paths[path].table->kernels[f][d];
             if (!k)
                 continue;
             char *args[SX_MAX_ARGS];
-            for (int a = 0; a < nargs; a++) {
-                args[a] = (char *)out[a];
-                for (size_t i = 0; i < n; i++) {
-                    double v = -20.0 + 40.0 * rand() / (double)RAND_MAX;
-                    if (d == SX_F32) ((float *)args[a])[i] = (float)v;
-                    else ((double *)args[a])[i] = v;
-                }
-            }
-            if (f == SX_LOGIT || f == SX_LOGIT_GRAD || f == SX_SIGMOID_BACKWARD)
-                for (int a = 0; a < nin; a++)   /* probabilities in [0, 1] */
-                    for (size_t i = 0; i < n; i++) {
-                        double v = rand() / (double)RAND_MAX;
-                        if (d == SX_F32) ((float *)args[a])[i] = (float)v;
-                        else ((double *)args[a])[i] = v;
-                    }
-            /* outputs get their own buffers so inputs stay intact */
-            double *obuf[SX_MAX_ARGS] = {0};
-            for (int a = nin; a < nargs; a++) {
-                obuf[a] = aligned_alloc(64, ((n * sizeof(double) + 63) / 64) * 64);
-                args[a] = (char *)obuf[a];
-            }
+            /* logit, its gradient and the backward pass take probabilities */
+            int unit = f == SX_LOGIT || f == SX_LOGIT_GRAD || f == SX_SIGMOID_BACKWARD;
+            for (int a = 0; a < nargs; a++)
+                args[a] = a < nin ? in[a] : out[a];
+            for (int a = 0; a < nin; a++)
+                fill_uniform(args[a], d, n, unit ? 0.0 : -20.0, unit ? 1.0 : 20.0);
             double median, min;
             sx_clock_kernel(k, args, n, &median, &min);
             printf("%-8s %-18s %-8s n=%zu  %.3f ns/element (min %.3f)\n", isa, func_names[f],
-                   d == SX_F32 ? "float32" : "float64", n, median, min);
-            for (int a = nin; a < nargs; a++)
-                free(obuf[a]);
+                   dtype_name(d), n, median, min);
         }
     }
-    sx_kernel plain[2] = {
-        !strcmp(isa, "baseline") ? plain_f32_baseline : !strcmp(isa, "avx2") ? plain_f32_avx2
-                                                                             : plain_f32_avx512,
-        !strcmp(isa, "baseline") ? plain_f64_baseline : !strcmp(isa, "avx2") ? plain_f64_avx2
-                                                                             : plain_f64_avx512,
-    };
     for (int d = 0; d < SX_NDTYPES; d++) {
-        char *args[2] = {(char *)in[0], (char *)in[1]};
-        for (size_t i = 0; i < n; i++) {
-            double v = -20.0 + 40.0 * rand() / (double)RAND_MAX;
-            if (d == SX_F32) ((float *)args[0])[i] = (float)v;
-            else ((double *)args[0])[i] = v;
-        }
+        sx_kernel k = paths[path].plain[d];
+        char *args[2] = {in[0], out[1]};
+        fill_uniform(args[0], d, n, -20.0, 20.0);
         double median, min;
-        sx_clock_kernel(plain[d], args, n, &median, &min);
+        sx_clock_kernel(k, args, n, &median, &min);
         printf("%-8s %-18s %-8s n=%zu  %.3f ns/element (min %.3f)  max %.2f ulp\n", isa,
-               "plain sigmoid", d == SX_F32 ? "float32" : "float64", n, median, min,
-               plain_max_ulp(plain[d], d));
+               "plain sigmoid", dtype_name(d), n, median, min, plain_max_ulp(k, d));
     }
-    for (int a = 0; a < SX_MAX_ARGS; a++)
+    for (int a = 0; a < SX_MAX_ARGS; a++) {
         free(in[a]);
+        free(out[a]);
+    }
     return 0;
 }
