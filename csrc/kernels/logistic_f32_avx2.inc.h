@@ -68,8 +68,8 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     /* |q| < 2^-4.5 here (2^-6.5 on AVX-512): the roundings of r, q and u_lo each reach
      * 2^-28.5 of U, which is why this path's bound is the looser one. */
     SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
-    SX_VT u_hi = SX_VADD(t_hi, u_lo);
-    u_lo = SX_VSUB(u_lo, SX_VSUB(u_hi, t_hi));
+    SX_VT u_hi;
+    SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
 
     /* floor(s) = j >> 3 from the shifted value's bits; 2^floor(s) from the exponent. */
     /* j + 127*8 from the bits, so the shift gives floor(j/8) + 127, the biased exponent. */

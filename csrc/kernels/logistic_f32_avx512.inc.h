@@ -47,18 +47,18 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     r = SX_VFNMA(s, SX_VC(-0x1.bd0106p-13f), r);
 
     __m512i idx = _mm512_castps_si512(kf);             /* low 5 bits: j mod 32 */
-    SX_VT t_hi = _mm512_permutex2var_ps(_mm512_load_ps(sx_native_exp2_hi), idx,
-                                        _mm512_load_ps(sx_native_exp2_hi + 16));
-    SX_VT t_lo = _mm512_permutex2var_ps(_mm512_load_ps(sx_native_exp2_lo), idx,
-                                        _mm512_load_ps(sx_native_exp2_lo + 16));
+    /* entry idx of a 32-float table held in two registers */
+#define SX_LOOKUP(tab) _mm512_permutex2var_ps(_mm512_load_ps(tab), idx, _mm512_load_ps((tab) + 16))
+    SX_VT t_hi = SX_LOOKUP(sx_native_exp2_hi), t_lo = SX_LOOKUP(sx_native_exp2_lo);
+#undef SX_LOOKUP
 
     /* e^r - 1, minimax on |r| <= ln2/64: error < 2^-33. */
     SX_VT c = SX_VFMA(r, SX_VC(0x1.5555cep-3f), SX_VC(0x1.000088p-1f));
     SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
 
     SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
-    SX_VT u_hi = SX_VADD(t_hi, u_lo);
-    u_lo = SX_VSUB(u_lo, SX_VSUB(u_hi, t_hi));
+    SX_VT u_hi;
+    SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
 
     *e_hi = _mm512_scalef_ps(u_hi, s);                /* times 2^floor(s) */
     *e_lo = _mm512_scalef_ps(u_lo, s);

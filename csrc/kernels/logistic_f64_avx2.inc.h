@@ -68,11 +68,10 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
 
     /* e^r = 1 + r_hi + p_lo: 1 + r_hi by Fast2Sum (|r_hi| < 1), then p_lo, then one more
      * Fast2Sum so that |u_lo| <= ulp(u_hi)/2, as the quotient step needs. */
-    SX_VT u_hi = SX_VADD(one, r_hi);
-    SX_VT u_lo = SX_VADD(SX_VADD(SX_VSUB(one, u_hi), r_hi), p_lo);
-    SX_VT u = SX_VADD(u_hi, u_lo);
-    u_lo = SX_VSUB(u_lo, SX_VSUB(u, u_hi));
-    u_hi = u;
+    SX_VT u_hi, u_lo;
+    SX_FAST2SUM(one, r_hi, u_hi, u_lo);
+    u_lo = SX_VADD(u_lo, p_lo);
+    SX_FAST2SUM(u_hi, u_lo, u_hi, u_lo);
 
     /* 2^j: j + 1023 (the biased exponent) from the shifted value's low bits, placed in
      * the exponent field. */

@@ -62,10 +62,10 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     r = SX_VFNMA(s, SX_VC(0x1.cf79abc9e3b3ap-40), r);
 
     __m512i idx = _mm512_castpd_si512(kf);             /* low 4 bits: j mod 16 */
-    SX_VT t_hi = _mm512_permutex2var_pd(_mm512_load_pd(sx_vd_exp2_hi), idx,
-                                         _mm512_load_pd(sx_vd_exp2_hi + 8));
-    SX_VT t_lo = _mm512_permutex2var_pd(_mm512_load_pd(sx_vd_exp2_lo), idx,
-                                         _mm512_load_pd(sx_vd_exp2_lo + 8));
+    /* entry idx of a 16-double table held in two registers */
+#define SX_LOOKUP(tab) _mm512_permutex2var_pd(_mm512_load_pd(tab), idx, _mm512_load_pd((tab) + 8))
+    SX_VT t_hi = SX_LOOKUP(sx_vd_exp2_hi), t_lo = SX_LOOKUP(sx_vd_exp2_lo);
+#undef SX_LOOKUP
 
     SX_VT c = SX_VFMA(r, SX_VC(0x1.a01b87736dadap-13), SX_VC(0x1.6c1841d1dd9e6p-10));
     c = SX_VFMA(c, r, SX_VC(0x1.111111108f27fp-7));
@@ -75,8 +75,8 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
 
     SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
-    SX_VT u_hi = SX_VADD(t_hi, u_lo);
-    u_lo = SX_VSUB(u_lo, SX_VSUB(u_hi, t_hi));
+    SX_VT u_hi;
+    SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
 
     *e_hi = _mm512_scalef_pd(u_hi, s);
     *e_lo = _mm512_scalef_pd(u_lo, s);

@@ -33,8 +33,8 @@ static inline SX_F(parts) SX_F(logistic_parts)(SX_VT x)
     SX_F(parts) p;
     SX_F(exp_neg_abs)(x, &p.e_hi, &p.e_lo);
     const SX_VT one = SX_VC(1);
-    p.d_hi = SX_VADD(one, p.e_hi);
-    p.d_lo = SX_VADD(SX_VSUB(p.e_hi, SX_VSUB(p.d_hi, one)), p.e_lo);
+    SX_FAST2SUM(one, p.e_hi, p.d_hi, p.d_lo);
+    p.d_lo = SX_VADD(p.d_lo, p.e_lo);
     return p;
 }
 

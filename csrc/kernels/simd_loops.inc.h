@@ -18,6 +18,17 @@
 #ifndef SX_SIMD_LOOPS_INC_H
 #define SX_SIMD_LOOPS_INC_H
 
+/* Fast2Sum, the error-free sum every flavour uses: hi = fl(a + b) and hi + lo == a + b
+ * exactly, provided a's exponent is at least b's (|a| >= |b| suffices).  Written on the
+ * flavour's SX_VT / SX_VADD / SX_VSUB, which are defined where it is used; hi or lo may
+ * name a or b. */
+#define SX_FAST2SUM(a, b, hi, lo)                                             \
+    do {                                                                      \
+        SX_VT a_ = (a), b_ = (b);                                             \
+        (hi) = SX_VADD(a_, b_);                                               \
+        (lo) = SX_VSUB(b_, SX_VSUB((hi), a_));                                \
+    } while (0)
+
 /* Scalar results of the rare lanes of the VN inputs at x, into fix_[]. */
 #define SX_SIMD_FIX_COMPUTE(T, VN, x, rare, fix_, scalar_fn)                  \
     for (unsigned m_ = (rare); m_; m_ &= m_ - 1) {                            \
