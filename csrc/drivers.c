@@ -11,6 +11,7 @@
  *  - Work is a range of linear indices [begin, end), so threads split N-d calls as
  *    easily as flat ones.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "sx_internal.h"
@@ -197,6 +198,24 @@ static int sx_prepare(sx_call *c, int func, int dtype, void *a0, void *a1, void 
     return 0;
 }
 
+/* n contiguous items of every argument; overlap already checked by the caller. */
+static void sx_run_contig(sx_call *c, int64_t n, int nthreads)
+{
+    c->total = n;
+    int aligned = 1;
+    for (int a = 0; a < c->nargs; a++)
+        aligned &= sx_aligned(c->data[a], c->isz);
+    if (aligned) {
+        sx_dispatch(c, nthreads, sx_chunk_contig);
+    } else {
+        c->ndim = 1;
+        c->shape[0] = n;
+        for (int a = 0; a < c->nargs; a++)
+            c->strides[a][0] = (int64_t)c->isz;
+        sx_dispatch(c, nthreads, sx_chunk_strided);
+    }
+}
+
 int sx_contig(int func, int dtype, int64_t n, int nthreads, void *a0, void *a1, void *a2)
 {
     sx_call c;
@@ -211,19 +230,7 @@ int sx_contig(int func, int dtype, int64_t n, int nthreads, void *a0, void *a1, 
             if (po != pa && po < pa + bytes && pa < po + bytes)
                 return SX_E_OVERLAP;
         }
-    c.total = n;
-    int aligned = 1;
-    for (int a = 0; a < c.nargs; a++)
-        aligned &= sx_aligned(c.data[a], c.isz);
-    if (aligned) {
-        sx_dispatch(&c, nthreads, sx_chunk_contig);
-    } else {
-        c.ndim = 1;
-        c.shape[0] = n;
-        for (int a = 0; a < c.nargs; a++)
-            c.strides[a][0] = (int64_t)c.isz;
-        sx_dispatch(&c, nthreads, sx_chunk_strided);
-    }
+    sx_run_contig(&c, n, nthreads);
     return 0;
 }
 
@@ -269,4 +276,51 @@ int sx_strided(int func, int dtype, int ndim, const int64_t *shape, const int64_
     c.total = total;
     sx_dispatch(&c, nthreads, sx_chunk_strided);
     return 0;
+}
+
+/* NumPy's inner-loop shape: one dimension of n items, one byte stride per argument.
+ * NumPy has already copied any input that an output partially overlaps, so no overlap
+ * check here; an output that is an input (in place) is fine for an elementwise loop. */
+void sx_loop(int func, int dtype, int64_t n, char *const *args, const int64_t *steps,
+             int nthreads)
+{
+    sx_call c;
+    const int nargs = sx_arities[func].nin + sx_arities[func].nout;
+    void *a[SX_MAX_ARGS] = {NULL, NULL, NULL};
+    for (int k = 0; k < nargs; k++)
+        a[k] = args[k];
+    if (n <= 0 || sx_prepare(&c, func, dtype, a[0], a[1], a[2]) != 0)
+        return;
+    int contiguous = 1;
+    for (int k = 0; k < nargs; k++)
+        contiguous &= steps[k] == (int64_t)c.isz;
+    if (contiguous) {
+        sx_run_contig(&c, n, nthreads);
+        return;
+    }
+    c.ndim = 1;
+    c.shape[0] = n;
+    for (int k = 0; k < nargs; k++)
+        c.strides[k][0] = steps[k];
+    c.total = n;
+    sx_dispatch(&c, nthreads, sx_chunk_strided);
+}
+
+/* Threads a ufunc call may use: the process-wide setting, unless the calling thread
+ * has its own (sigmoid_ext.num_threads(), a context manager, sets that one). */
+static _Atomic int sx_threads_global = 1;
+static _Thread_local int sx_threads_local = 0;
+
+void sx_set_num_threads(int n) { atomic_store(&sx_threads_global, n < 1 ? 1 : n); }
+
+int sx_set_local_num_threads(int n)
+{
+    const int previous = sx_threads_local;
+    sx_threads_local = n < 0 ? 0 : n;
+    return previous;
+}
+
+int sx_get_num_threads(void)
+{
+    return sx_threads_local > 0 ? sx_threads_local : atomic_load(&sx_threads_global);
 }

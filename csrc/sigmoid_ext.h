@@ -77,6 +77,13 @@ int sx_isa_select(const char *name);
 
 /* Elements below which a call never uses the thread pool. */
 int64_t sx_parallel_threshold(void);
+
+/* Threads the ufuncs split long runs across: a process-wide setting (n >= 1), a
+ * per-thread override (n >= 1; 0 removes it; returns the previous override), and the
+ * count in force for the calling thread (the override if set, else the setting). */
+void sx_set_num_threads(int n);
+int sx_set_local_num_threads(int n);
+int sx_get_num_threads(void);
 /* cffi-cdef-end */
 
 #ifdef __cplusplus

@@ -26,6 +26,12 @@ const sx_isa_table *sx_active_table(void);
 void sx_parallel_for(int nthreads, int64_t nchunks, void (*fn)(void *ctx, int64_t chunk),
                      void *ctx);
 
+/* NumPy's inner-loop call: n items, args[k] advancing by steps[k] bytes (drivers.c). */
+void sx_loop(int func, int dtype, int64_t n, char *const *args, const int64_t *steps,
+             int nthreads);
+/* One long double element of `func`: in[0..nin-1] -> out[0..nout-1] (longdouble.c). */
+void sx_ld_eval(int func, const long double *in, long double *out);
+
 /* Items per kernel call inside the drivers and kernels: small enough for L1, large
  * enough to amortise the call. */
 #define SX_BLOCK 256

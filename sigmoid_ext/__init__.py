@@ -1,7 +1,8 @@
 """sigmoid_ext: fast, accurate logistic sigmoid and its family for NumPy.
 
-C kernels (chosen at run time for the CPU: baseline, AVX2+FMA or AVX-512) behind
-NumPy-ufunc-like functions.  See ``show_config()`` for the path in use.
+Every public function is a ``numpy.ufunc`` whose float32/float64 loops run C kernels
+chosen at run time for the CPU (baseline, AVX2+FMA or AVX-512).  See ``show_config()``
+for the path in use.
 """
 
 from ._config import (
@@ -14,6 +15,7 @@ from ._config import (
     show_config,
 )
 from ._functions import (
+    _register_bfloat16,
     expit,
     log_expit,
     log_sigmoid,
@@ -29,11 +31,13 @@ from ._functions import (
     softplus,
     softplus_grad,
 )
-from ._ufunc import get_num_threads, set_num_threads
+from ._threads import _register_threadpoolctl, get_num_threads, num_threads, set_num_threads
 from ._version import __version__
 
 _select_from_env()
-del _select_from_env
+_register_bfloat16()
+_register_threadpoolctl()
+del _select_from_env, _register_bfloat16, _register_threadpoolctl
 
 __all__ = [
     "__version__",
@@ -48,6 +52,7 @@ __all__ = [
     "log_sigmoid_grad",
     "logit",
     "logit_grad",
+    "num_threads",
     "set_isa",
     "set_num_threads",
     "show_config",

@@ -1,7 +1,9 @@
 """cffi builder for the compiled core (API mode, out-of-line).
 
 setup.py names ``ffibuilder`` in ``cffi_modules``; the C sources live in ``csrc/``.  The
-cdef is cut from ``csrc/sigmoid_ext.h`` so the C API is declared in one place.
+cdef is cut from ``csrc/sigmoid_ext.h`` so the C API is declared in one place.  The same
+shared object also holds the ufuncs (``csrc/ufuncs.c``, its own ``PyInit__ufuncs``;
+``sigmoid_ext/_loader.py`` imports it), so the kernels are compiled once.
 
 Environment switches (read at build time):
   SIGMOID_EXT_SANITIZE=1   build with AddressSanitizer + UndefinedBehaviorSanitizer
@@ -14,6 +16,7 @@ import os
 import re
 import shlex
 
+import numpy
 from cffi import FFI
 
 CSRC = "csrc"
@@ -24,6 +27,8 @@ SOURCES = [
     f"{CSRC}/isa/isa_baseline.c",
     f"{CSRC}/isa/isa_x86_64_v3.c",
     f"{CSRC}/isa/isa_x86_64_v4.c",
+    f"{CSRC}/longdouble.c",
+    f"{CSRC}/ufuncs.c",
 ]
 
 # -ffp-contract=off: the error-free transforms (Fast2Sum, Dekker) need every a*b+c to
@@ -73,7 +78,11 @@ ffibuilder.set_source(
     "sigmoid_ext._sigmoid_ext_cffi",
     '#include "sigmoid_ext.h"',
     sources=SOURCES,
-    include_dirs=[CSRC],
+    include_dirs=[CSRC, numpy.get_include()],
+    # One binary for every CPython >= 3.9 (abi3).  cffi would define a bare
+    # Py_LIMITED_API, which NumPy's headers reject as too old; csrc/ufuncs.c builds
+    # against NumPy >= 2 with NPY_TARGET_VERSION 1.22, so it also runs on NumPy 1.22+.
+    define_macros=[("Py_LIMITED_API", "0x03090000")],
     extra_compile_args=_cflags,
     extra_link_args=_ldflags,
     libraries=["m", "pthread"],

@@ -49,7 +49,7 @@ def _select_from_env() -> None:
 
 def config() -> dict:
     """The configuration as a dict (what :func:`show_config` prints)."""
-    from ._ufunc import get_num_threads
+    from ._threads import get_num_threads
 
     return {
         "version": __version__,
