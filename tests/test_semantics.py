@@ -47,7 +47,7 @@ def test_dtype_rules(f, dtype, result):
                                  np.array(["2020-01-01"], dtype="M8[D]"),
                                  np.array([1], dtype="m8[s]")])
 def test_unsupported_dtypes_raise_type_error(f, bad):
-    with pytest.raises(TypeError, match=str(bad.dtype).replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(TypeError, match=f"ufunc '{f.__name__}' not supported"):
         f(bad)
 
 
@@ -123,24 +123,19 @@ def test_in_place_and_overlap(f):
 
 @pytest.mark.parametrize("f", UNARY)
 def test_bad_out_raises_and_leaves_everything_untouched(f):
+    """The same exception type as np.exp for the same bad out=, and nothing written."""
     x = np.linspace(-1, 1, 10)
     x_before = x.copy()
-    cases = [
-        (np.empty(9), ValueError, "shape"),
-        (np.empty((10, 1)), ValueError, "shape"),
-        (np.empty(10, np.int64), TypeError, "same_kind"),
-        (np.empty(10, np.bool_), TypeError, "same_kind"),
-        ([0.0] * 10, TypeError, "numpy.ndarray"),
-    ]
     ro = np.zeros(10)
     ro.flags.writeable = False
-    cases.append((ro, ValueError, "read-only"))
-    for out, exc, msg in cases:
-        snapshot = np.array(out, copy=True) if isinstance(out, np.ndarray) else None
-        with pytest.raises(exc, match=msg):
+    for out in (np.empty(9), np.empty((10, 2)), np.empty(10, np.int64),
+                np.empty(10, np.bool_), [0.0] * 10, ro):
+        with pytest.raises(Exception) as numpy_error:
+            np.exp(x, out=out)
+        snapshot = np.array(out, copy=True)
+        with pytest.raises(numpy_error.type):
             f(x, out=out)
-        if snapshot is not None:
-            np.testing.assert_array_equal(out, snapshot)
+        np.testing.assert_array_equal(np.asarray(out), snapshot)
     np.testing.assert_array_equal(x, x_before)
 
 
@@ -154,9 +149,134 @@ def test_dtype_keyword(f):
     # The input is rounded to float16 first, although float16 computes in float64.
     np.testing.assert_array_equal(f(x + 1e-4, dtype=np.float16),
                                   f((x + 1e-4).astype(np.float16)))
-    for bad in (np.int32, "complex128", "not-a-dtype"):
-        with pytest.raises(TypeError, match="dtype"):
+    for bad in (np.int32, "complex128"):
+        with pytest.raises(TypeError):
             f(x, dtype=bad)
+    with pytest.raises(TypeError):
+        f(x, dtype="not-a-dtype")
+
+
+# ----------------------------------------------------------------- the ufunc protocol
+
+FLOATS = (np.float16, np.float32, np.float64, np.longdouble)
+
+
+@pytest.mark.parametrize("f", [*UNARY, sigmoid_ext.sigmoid_backward,
+                               sigmoid_ext.sigmoid_and_grad])
+def test_every_function_is_a_ufunc(f):
+    assert isinstance(f, np.ufunc)
+    for code in "efdg":
+        assert any(t.startswith(code * f.nin + "->") for t in f.types), (f, code)
+    assert f.nin == (2 if f is sigmoid_ext.sigmoid_backward else 1)
+    assert f.nout == (2 if f is sigmoid_ext.sigmoid_and_grad else 1)
+    assert f.__doc__.startswith(f.__name__ + "(")
+    for section in ("Parameters", "Returns", "Examples"):
+        assert section in f.__doc__
+
+
+def test_aliases_are_the_same_objects():
+    assert sigmoid_ext.expit is sigmoid_ext.sigmoid
+    assert sigmoid_ext.log_expit is sigmoid_ext.log_sigmoid
+    assert sigmoid_ext.softplus_grad is sigmoid_ext.sigmoid
+
+
+def test_ufuncs_pickle_by_name():
+    import pickle
+
+    for f in UNARY:
+        assert pickle.loads(pickle.dumps(f)) is f
+
+
+@pytest.mark.parametrize("f", UNARY)
+def test_where_as_numpy(f):
+    x = np.linspace(-5, 5, 12).reshape(3, 4)
+    mask = np.array([True, False, True, False])          # broadcast over rows
+    out = np.full((3, 4), 7.0)
+    got = f(x, out=out, where=mask)
+    assert got is out
+    np.testing.assert_array_equal(out[:, mask], f(x[:, mask]))
+    np.testing.assert_array_equal(out[:, ~mask], 7.0)     # masked out: untouched
+    # float32 with a strided mask, and the result equal to the contiguous one
+    x32 = np.random.default_rng(1).uniform(-90, 20, 1000).astype(np.float32)
+    m = np.random.default_rng(2).random(1000) < 0.5
+    o = np.zeros_like(x32)
+    f(x32, out=o, where=m)
+    np.testing.assert_array_equal(o[m], f(x32)[m])
+    np.testing.assert_array_equal(o[~m], 0)
+
+
+@pytest.mark.parametrize("f", UNARY)
+def test_out_broadcasts_as_numpy(f):
+    out = np.empty(3)
+    assert f(1.0, out=out) is out
+    np.testing.assert_array_equal(out, f(1.0))
+    out2 = np.empty((2, 3))
+    f(np.array([0.0, 1.0, 2.0]), out=out2)
+    np.testing.assert_array_equal(out2, np.broadcast_to(f(np.array([0.0, 1.0, 2.0])), (2, 3)))
+    out3 = np.empty((1, 7))
+    f(np.linspace(0, 1, 7), out=out3)
+    np.testing.assert_array_equal(out3[0], f(np.linspace(0, 1, 7)))
+    assert f(np.linspace(0, 1, 7), out=(None,)).shape == (7,)
+
+
+@pytest.mark.parametrize("f", UNARY)
+def test_order_and_layout_as_numpy(f):
+    x = np.asfortranarray(np.linspace(-3, 3, 12).reshape(3, 4))
+    for order in ("K", "A", "C", "F"):
+        got, like = f(x, order=order), np.exp(x, order=order)
+        assert got.flags.c_contiguous == like.flags.c_contiguous, order
+        assert got.flags.f_contiguous == like.flags.f_contiguous, order
+        np.testing.assert_array_equal(got, f(np.ascontiguousarray(x)))
+
+
+@pytest.mark.parametrize("f", UNARY)
+def test_casting_and_signature_as_numpy(f):
+    x64 = np.linspace(-3, 3, 7)
+    out32 = np.empty(7, np.float32)
+    for casting in ("no", "equiv", "safe"):
+        with pytest.raises(TypeError):
+            np.exp(x64, out=out32, casting=casting)
+        with pytest.raises(TypeError):
+            f(x64, out=out32, casting=casting)
+    f(x64, out=out32, casting="same_kind")
+    np.testing.assert_array_equal(out32, f(x64).astype(np.float32))
+    out_int = np.empty(7, np.int64)
+    with np.errstate(invalid="ignore"):     # logit's NaN cast to int: NumPy's own warning
+        f(x64, out=out_int, casting="unsafe")              # allowed, as for np.exp
+        np.testing.assert_array_equal(out_int, f(x64).astype(np.int64))
+    r = f(x64, signature="f->f")
+    assert r.dtype == np.float32
+    np.testing.assert_array_equal(r, f(x64.astype(np.float32)))
+    assert f(x64, signature=(None, "f")).dtype == np.float32
+    with pytest.raises(TypeError):
+        f(x64, signature="f->f", casting="no")
+
+
+@pytest.mark.parametrize("f", UNARY)
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
+def test_subclasses_kept_and_dropped_as_numpy(f):
+    m = np.matrix([[0.0, 1.0]])
+    assert type(f(m)) is type(np.exp(m))
+    assert type(f(m, subok=False)) is np.ndarray
+
+
+def test_ufunc_methods():
+    x = np.array([0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(sigmoid_ext.sigmoid_backward.outer(x, x),
+                                  sigmoid_ext.sigmoid_backward(x[:, None], x[None, :]))
+    a = np.zeros(3)
+    sigmoid_ext.sigmoid.at(a, [0, 2])
+    np.testing.assert_array_equal(a, [0.5, 0, 0.5])
+    with pytest.raises((TypeError, ValueError)):
+        sigmoid_ext.sigmoid.reduce(x)
+
+
+def test_binary_mixed_dtypes_follow_numpy_promotion():
+    g32, y64 = np.ones(4, np.float32), np.full(4, 0.5)
+    assert sigmoid_ext.sigmoid_backward(g32, y64).dtype == np.float64
+    assert sigmoid_ext.sigmoid_backward(g32, 0.5).dtype == np.float32   # weak scalar
+    assert sigmoid_ext.sigmoid_backward(np.ones(2, np.float16), np.float32(0.5)).dtype \
+        == np.float32
 
 
 def test_inputs_never_modified():
@@ -187,7 +307,7 @@ def test_broken_input_objects():
         def __array__(self, *a, **k):
             raise RuntimeError("boom")
 
-    with pytest.raises(TypeError, match="'x'.*boom"):
+    with pytest.raises(RuntimeError, match="boom"):      # NumPy passes __array__'s error on
         sigmoid_ext.sigmoid(Broken())
     with pytest.raises((TypeError, ValueError)):
         sigmoid_ext.sigmoid([[1.0, 2.0], [3.0]])
@@ -197,43 +317,33 @@ def test_no_floating_point_warnings():
     x = np.array([-1e308, -800, -100, 0, 100, 800, 1e308, np.inf, -np.inf, np.nan])
     x32 = np.array([-3e38, -800, -100, 0, 100, 800, 3e38, np.inf, -np.inf, np.nan], np.float32)
     xld = x.astype(np.longdouble)
+    with np.errstate(all="ignore"):
+        x16 = x.astype(np.float16)
     with np.errstate(all="raise"):
         for f in UNARY:
             f(x)
             f(x32)
             f(xld)
-            f(x, dtype=np.float32)          # the library's own cast overflows quietly
-            f(x, dtype=np.float16)
+            f(x16)
         sigmoid_ext.sigmoid_backward(x, x)
 
 
-@pytest.mark.parametrize("threads", [1, 2, 3])
-def test_threads_keyword_gives_identical_results(threads):
+def test_thread_counts_give_identical_results(monkeypatch):
+    monkeypatch.setattr(sigmoid_ext._threads, "available_cpus", lambda *a: 64)
     x = np.random.default_rng(6).uniform(-50, 50, 300_001).astype(np.float32)
-    serial = sigmoid_ext.sigmoid(x, threads=1)
-    np.testing.assert_array_equal(sigmoid_ext.sigmoid(x, threads=threads), serial)
-    np.testing.assert_array_equal(sigmoid_ext.sigmoid(x[::3], threads=threads), serial[::3])
-    with pytest.raises(ValueError):
-        sigmoid_ext.sigmoid(x, threads=0)
-    with pytest.raises(TypeError):
-        sigmoid_ext.sigmoid(x, threads=1.5)
-
-
-def test_set_num_threads():
-    before = sigmoid_ext.get_num_threads()
-    try:
-        sigmoid_ext.set_num_threads(1)
-        assert sigmoid_ext.get_num_threads() == 1
-        with pytest.raises(ValueError):
-            sigmoid_ext.set_num_threads(0)
-    finally:
-        sigmoid_ext.set_num_threads(before)
+    with sigmoid_ext.num_threads(1):
+        serial = sigmoid_ext.sigmoid(x)
+    for n in (2, 3, 7):
+        with sigmoid_ext.num_threads(n):
+            np.testing.assert_array_equal(sigmoid_ext.sigmoid(x), serial)
+            np.testing.assert_array_equal(sigmoid_ext.sigmoid(x[::3]), serial[::3])
 
 
 def test_concurrent_python_threads():
     rng = np.random.default_rng(7)
     inputs = [rng.uniform(-40, 40, 200_000) for _ in range(8)]
-    wants = [sigmoid_ext.sigmoid(a, threads=1) for a in inputs]
+    with sigmoid_ext.num_threads(1):
+        wants = [sigmoid_ext.sigmoid(a) for a in inputs]
     errors = []
 
     def work(i):
