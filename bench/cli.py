@@ -103,7 +103,7 @@ def _speed_parser() -> argparse.ArgumentParser:
                         "SciPy are single-threaded whatever this says)")
     p.add_argument("--quick", action="store_true",
                    help=f"sizes {','.join(map(str, QUICK_SIZES))} and shorter timing "
-                        "(about 15 s on 2 cores, against about 70 s for the default run)")
+                        "(10-15 s on 2 cores, against about 70 s for the default run)")
     p.add_argument("--plot", metavar="FILE.png", help="plot ns/element against n (matplotlib)")
     p.add_argument("--max-spread", type=float, default=0.15,
                    help="withhold a figure whose (p75-p25)/median exceeds this after one "
