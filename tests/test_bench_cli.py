@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pytest
 
-from sigmoid_ext.bench import accuracy, cli, peers, report, timing
+from sigmoid_ext.bench import accuracy, cli, peers, report, speed, timing
 from sigmoid_ext.bench.speed import COPYTO
 
 # Tiny and fast: a couple of sizes, short rounds, no progress noise.
@@ -312,3 +312,42 @@ def test_sigint_prints_partial_results_and_exits_130(tmp_path):
     assert "interrupted after" in stdout and "**sigmoid, float32**" in stdout
     data = json.loads(out.read_text())
     assert data["interrupted"] is True and data["results"]
+
+
+def test_progress_line_has_elapsed_time_and_eta():
+    buf = io.StringIO()                      # not a terminal: plain lines
+    p = speed.Progress(4, stream=buf, after_s=0.0, every_s=0.0)
+    for i in range(4):
+        p.step(f"point {i}")
+    p.close()
+    lines = buf.getvalue().splitlines()
+    assert len(lines) == 4 and "elapsed, ETA" in lines[0] and "[   4/4] 100%" in lines[-1]
+
+
+def test_thread_count_is_set_per_peer_without_threads_keyword(monkeypatch):
+    """The thunks call sigmoid_ext with arrays and out= only (the functions become
+    ufuncs, which take no threads=); the run sets the process-wide thread count per
+    peer (--threads for sigmoid_ext, 1 for "sigmoid_ext 1 thread") and restores it."""
+    import sigmoid_ext
+
+    seen = []
+    real = sigmoid_ext.sigmoid
+
+    def spy(*args, **kw):
+        assert "threads" not in kw
+        seen.append(sigmoid_ext.get_num_threads())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(sigmoid_ext, "sigmoid", spy)
+    before = sigmoid_ext.get_num_threads()
+    sigmoid_ext.set_num_threads(3)
+    try:
+        ps = [p for p in peers.installed_peers(["numpy naive"], threads=2)
+              if p.name in ("sigmoid_ext", "sigmoid_ext 1 thread")]
+        assert [p.name for p in ps] == ["sigmoid_ext", "sigmoid_ext 1 thread"]
+        cli.run_speed(ps, ["sigmoid"], ["float32"], [100], 2, min_time=0.001, repeats=3,
+                      max_spread=1e9)
+        assert set(seen) == {1, 2}
+        assert sigmoid_ext.get_num_threads() == 3
+    finally:
+        sigmoid_ext.set_num_threads(before)
