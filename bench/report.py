@@ -326,8 +326,9 @@ def plot(path: str, rows: list, title: str) -> str | None:
             rel.axhline(1.0, color="black", lw=0.8)
             rel.set_title(f"{fn}, {dt}: time / sigmoid_ext's (>1: sigmoid_ext faster)",
                           fontsize=9)
-            rel.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
-                lambda v, _: f"{v:g}x"))
+            times = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}x")
+            rel.yaxis.set_major_formatter(times)
+            rel.yaxis.set_minor_formatter(times)
             for a in (ax, rel):
                 a.set_xscale("log")
                 a.grid(True, which="both", alpha=0.3)
@@ -339,7 +340,7 @@ def plot(path: str, rows: list, title: str) -> str | None:
             handles.setdefault(lab, h)
     fig.legend(list(handles.values()), list(handles), fontsize=8, loc="lower center",
                ncol=min(len(handles), 5), frameon=False)
-    fig.suptitle(_short_title(title, int(20 * 4.6 * ncols / 1.0 / 1.4)), fontsize=8)
+    fig.suptitle(_short_title(title, int(14 * 4.6 * ncols)), fontsize=8)  # ~14 chars/inch
     fig.tight_layout(rect=(0, 0.07 if len(handles) > 5 else 0.04, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -351,3 +351,9 @@ def test_thread_count_is_set_per_peer_without_threads_keyword(monkeypatch):
         assert sigmoid_ext.get_num_threads() == 3
     finally:
         sigmoid_ext.set_num_threads(before)
+
+
+def test_plot_title_is_wrapped_to_the_figure():
+    title = "sigmoid_ext 0.1.0\npeers: " + ", ".join(f"peer{i} 1.0.{i}" for i in range(30))
+    lines = report._short_title(title, 60).splitlines()
+    assert len(lines) > 2 and max(map(len, lines)) <= 60
