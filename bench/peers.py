@@ -347,6 +347,8 @@ PEER_PACKAGES: dict = {
     "numpy naive": None, "numpy in-place": None, "scipy expit": "scipy",
     "numexpr": "numexpr", "torch": "torch", "sigmoid_ext.torch": "torch",
 }
+# Kept whatever --peers says: sigmoid_ext itself and its own variants.
+ALWAYS = ("sigmoid_ext", "sigmoid_ext 2 calls", "sigmoid_ext 1 thread")
 PEER_ALIASES: dict = {"scipy": ["scipy expit"], "expit": ["scipy expit"],
                       "numpy": ["numpy naive", "numpy in-place"], "ne": ["numexpr"]}
 
@@ -386,7 +388,7 @@ def installed_peers(include: list | None = None, threads: int = 1) -> list:
             peers.append(p)
     if include:
         wanted, _ = resolve_peer_names(include)
-        peers = [p for p in peers if p.name.startswith("sigmoid_ext") or p.name in wanted]
+        peers = [p for p in peers if p.name in ALWAYS or p.name in wanted]
     return peers
 
 

@@ -72,18 +72,19 @@ class Progress:
                 BarColumn,
                 MofNCompleteColumn,
                 TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
             )
             from rich.progress import Progress as RichProgress
         except ImportError:
             return False
         self._rich = RichProgress(
-            BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"),
-            TimeRemainingColumn(), TextColumn("{task.description}"),
+            # Elapsed time from the run's start, not from when the bar first showed.
+            # ETA from the mean time per measurement so far (sizes are taken in turn).
+            BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[elapsed]}"),
+            TextColumn("ETA {task.fields[eta]}"), TextColumn("{task.description}"),
             console=Console(file=self.stream), transient=True)
         self._rich.start()
-        self._task = self._rich.add_task("", total=self.total, completed=self.done)
+        self._task = self._rich.add_task("", total=self.total, completed=self.done,
+                                         elapsed="0:00", eta="?")
         return True
 
     def step(self, label: str) -> None:
@@ -93,7 +94,8 @@ class Progress:
             return
         if self.tty and (self._rich is not None or (not self.printed and self._start_rich())):
             self.printed = True
-            self._rich.update(self._task, completed=self.done, description=label)
+            self._rich.update(self._task, completed=self.done, description=label,
+                              elapsed=_fmt_s(now), eta=self._eta(now))
             return
         if not self.tty and now - self.last_print < self.every_s and self.done < self.total:
             return
