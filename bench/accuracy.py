@@ -99,12 +99,14 @@ def _references(function: str, o: Operands) -> list:
 
 
 def run_accuracy(peers: list, functions: list, dtypes: list, points: int,
-                 seed: int = 0, progress: Any = None) -> list:
-    """Return AccRow for every function x dtype x region x peer that has the function."""
+                 seed: int = 0, progress: Any = None, sink: list | None = None) -> list:
+    """Return AccRow for every function x dtype x region x peer that has the function;
+    rows are appended to `sink` (when given) as they are computed, so that an
+    interrupted caller keeps them."""
     if ulp.mpmath is None:
         raise RuntimeError("the accuracy report needs mpmath (pip install mpmath)")
     ulp.mpmath.mp.dps = DPS
-    rows = []
+    rows: list = sink if sink is not None else []
     with np.errstate(all="ignore"):
         for fn in functions:
             if fn in NO_ACCURACY:

@@ -80,52 +80,42 @@ class Peer:
     make: Callable[[str, Operands], Thunk | None]
     set_threads: Callable[[int], None] = lambda n: None
     threaded: bool = False     # False: the library always runs on one thread
+    # sigmoid_ext's thread count while this peer runs: None = the run's --threads.
+    sx_threads: int | None = None
 
 
 # ------------------------------------------------------------------------ sigmoid_ext
+# The thread count is process-wide (sigmoid_ext.set_num_threads): the speed run sets it
+# before each peer's rounds from `Peer.sx_threads`, so the thunks pass only positional
+# arrays and out= (valid for the plain functions and for NumPy ufuncs alike).
 
-def _sx_peer(threads_box: list) -> Peer:
-    def make(fn: str, o: Operands) -> Thunk:
-        t = threads_box[0]
-        if fn == "grad":
-            return lambda: sigmoid_ext.sigmoid_grad(o.x, out=o.out, threads=t)
-        if fn == "fwdbwd":
-            def fwdbwd() -> np.ndarray:
-                sigmoid_ext.sigmoid(o.x, out=o.tmp, threads=t)
-                return sigmoid_ext.sigmoid_backward(o.g, o.tmp, out=o.out, threads=t)
-            return fwdbwd
-        if fn == "backward":
-            return lambda: sigmoid_ext.sigmoid_backward(o.g, o.y, out=o.out, threads=t)
-        if fn == "sigmoid_and_grad":
-            return lambda: sigmoid_ext.sigmoid_and_grad(o.x, out=(o.out, o.tmp), threads=t)
-        if fn == "sigmoid_alloc":
-            return lambda: sigmoid_ext.sigmoid(o.x, threads=t)
-        f = getattr(sigmoid_ext, fn)               # sigmoid and the family: same name
-        return lambda: f(o.x, out=o.out, threads=t)
-
-    def set_threads(n: int) -> None:
-        threads_box[0] = n
-
-    return Peer("sigmoid_ext", sigmoid_ext.__version__, make, set_threads, threaded=True)
+def _sx_make(fn: str, o: Operands) -> Thunk:
+    if fn == "grad":
+        return lambda: sigmoid_ext.sigmoid_grad(o.x, out=o.out)
+    if fn == "fwdbwd":
+        def fwdbwd() -> np.ndarray:
+            sigmoid_ext.sigmoid(o.x, out=o.tmp)
+            return sigmoid_ext.sigmoid_backward(o.g, o.tmp, out=o.out)
+        return fwdbwd
+    if fn == "backward":
+        return lambda: sigmoid_ext.sigmoid_backward(o.g, o.y, out=o.out)
+    if fn == "sigmoid_and_grad":
+        return lambda: sigmoid_ext.sigmoid_and_grad(o.x, out=(o.out, o.tmp))
+    if fn == "sigmoid_alloc":
+        return lambda: sigmoid_ext.sigmoid(o.x)
+    f = getattr(sigmoid_ext, fn)               # sigmoid and the family: same name
+    return lambda: f(o.x, out=o.out)
 
 
-def _sx_two_calls_peer(threads_box: list) -> Peer:
+def _sx_two_calls(fn: str, o: Operands) -> Thunk | None:
     """sigma and sigma' by two calls (two reads of x): what sigmoid_and_grad saves."""
-    def make(fn: str, o: Operands) -> Thunk | None:
-        if fn != "sigmoid_and_grad":
-            return None
-        t = threads_box[0]
+    if fn != "sigmoid_and_grad":
+        return None
 
-        def two() -> tuple:
-            return (sigmoid_ext.sigmoid(o.x, out=o.out, threads=t),
-                    sigmoid_ext.sigmoid_grad(o.x, out=o.tmp, threads=t))
-        return two
-
-    def set_threads(n: int) -> None:
-        threads_box[0] = n
-
-    return Peer("sigmoid_ext 2 calls", sigmoid_ext.__version__, make, set_threads,
-                threaded=True)
+    def two() -> tuple:
+        return (sigmoid_ext.sigmoid(o.x, out=o.out),
+                sigmoid_ext.sigmoid_grad(o.x, out=o.tmp))
+    return two
 
 
 # ------------------------------------------------------------------------------ NumPy
@@ -346,29 +336,69 @@ def _sx_torch_peer() -> Peer | None:
             return _autograd_step(torch, sxt.sigmoid, o)
         return None
 
-    # Its kernels run at the library-wide thread count (sigmoid_ext.set_num_threads).
-    return Peer("sigmoid_ext.torch", sigmoid_ext.__version__, make,
-                sigmoid_ext.set_num_threads, threaded=True)
+    # Its kernels run at the library-wide thread count, set by the speed run.
+    return Peer("sigmoid_ext.torch", sigmoid_ext.__version__, make, threaded=True)
+
+
+# Every peer name the CLI knows, with the package it needs (None: always there), and
+# short names users type for them.
+PEER_PACKAGES: dict = {
+    "sigmoid_ext": None, "sigmoid_ext 2 calls": None, "sigmoid_ext 1 thread": None,
+    "numpy naive": None, "numpy in-place": None, "scipy expit": "scipy",
+    "numexpr": "numexpr", "torch": "torch", "sigmoid_ext.torch": "torch",
+}
+# Kept whatever --peers says: sigmoid_ext itself and its own variants.
+ALWAYS = ("sigmoid_ext", "sigmoid_ext 2 calls", "sigmoid_ext 1 thread")
+PEER_ALIASES: dict = {"scipy": ["scipy expit"], "expit": ["scipy expit"],
+                      "numpy": ["numpy naive", "numpy in-place"], "ne": ["numexpr"]}
+
+
+def resolve_peer_names(names: list) -> tuple:
+    """Map the names a user gave to peer names: (known, unknown), aliases expanded,
+    order kept, duplicates dropped."""
+    known: list = []
+    unknown: list = []
+    for name in names:
+        key = name.strip()
+        if key in PEER_PACKAGES:
+            hits = [key]
+        else:
+            hits = PEER_ALIASES.get(key.lower(), [])
+        if not hits:
+            unknown.append(name)
+        known += [h for h in hits if h not in known]
+    return known, unknown
 
 
 def installed_peers(include: list | None = None, threads: int = 1) -> list:
     """sigmoid_ext first, then every installed peer (optionally only those named).  With
     threads > 1, "sigmoid_ext 1 thread" runs beside it on the same arrays, so the
     speedup column of that peer is the thread scaling, measured in the same run."""
-    threads_box = [1]
-    peers = [_sx_peer(threads_box), _sx_two_calls_peer(threads_box),
+    peers = [Peer("sigmoid_ext", sigmoid_ext.__version__, _sx_make, threaded=True),
+             Peer("sigmoid_ext 2 calls", sigmoid_ext.__version__, _sx_two_calls,
+                  threaded=True),
              Peer("numpy naive", np.__version__, _numpy_naive),
              Peer("numpy in-place", np.__version__, _numpy_inplace)]
     if threads > 1:
-        one = _sx_peer([1])
-        peers.insert(1, Peer("sigmoid_ext 1 thread", one.version, one.make))
+        peers.insert(1, Peer("sigmoid_ext 1 thread", sigmoid_ext.__version__, _sx_make,
+                             sx_threads=1))
     for factory in (_scipy_peer, _numexpr_peer, _torch_peer, _sx_torch_peer):
         p = factory()
         if p is not None:
             peers.append(p)
     if include:
-        peers = [p for p in peers if p.name.startswith("sigmoid_ext") or p.name in include]
+        wanted, _ = resolve_peer_names(include)
+        peers = [p for p in peers if p.name in ALWAYS or p.name in wanted]
     return peers
+
+
+def missing_peers(include: list) -> list:
+    """Of the peers named in `include`, those whose package is not installed, as
+    (peer name, package) pairs."""
+    wanted, _ = resolve_peer_names(include)
+    present = {p.name for p in installed_peers(threads=2)}
+    return [(w, PEER_PACKAGES[w]) for w in wanted
+            if w not in present and PEER_PACKAGES[w] is not None]
 
 
 def copyto_thunk(o: Operands) -> Thunk:

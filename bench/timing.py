@@ -48,7 +48,7 @@ def _calibrate(fn: Callable[[], object], target_s: float) -> int:
 
 
 def measure_interleaved(fns: list, n: int, *, min_time: float = 0.1,
-                        repeats: int = 7) -> list:
+                        repeats: int = 7, setups: list | None = None) -> list:
     """Time each callable in `fns` (each processes `n` elements) over `repeats` rounds of
     equal length, taking the rounds in turn: round r of every callable before round r + 1
     of any.  On a shared machine whose speed drifts (a neighbour starts, the clock
@@ -58,13 +58,28 @@ def measure_interleaved(fns: list, n: int, *, min_time: float = 0.1,
     The first call of each is a warm-up outside the timing: it touches the output pages
     and any lazily initialised state (thread pools, import-time caches), which a
     steady-state benchmark must not charge to the function.
+
+    `setups`, one per callable (None for none), runs untimed before each warm-up,
+    calibration and round of its callable: the place for process-wide settings such as
+    sigmoid_ext's thread count, which two callables may want at different values.
     """
-    for fn in fns:
+    setups = setups or [None] * len(fns)
+
+    def prepare(i: int) -> None:
+        if setups[i] is not None:
+            setups[i]()
+
+    for i, fn in enumerate(fns):
+        prepare(i)
         fn()
-    loops = [_calibrate(fn, min_time / repeats) for fn in fns]
+    loops = []
+    for i, fn in enumerate(fns):
+        prepare(i)
+        loops.append(_calibrate(fn, min_time / repeats))
     rounds = np.empty((len(fns), repeats))
     for r in range(repeats):
         for i, (fn, k) in enumerate(zip(fns, loops)):
+            prepare(i)
             t = time.perf_counter()
             for _ in range(k):
                 fn()
@@ -77,12 +92,13 @@ def measure_interleaved(fns: list, n: int, *, min_time: float = 0.1,
 
 
 def measure_stable(fns: list, n: int, *, min_time: float, repeats: int,
-                   max_spread: float, retries: int = 1) -> list:
+                   max_spread: float, retries: int = 1, setups: list | None = None) -> list:
     """`measure_interleaved`, then the callables whose spread exceeds `max_spread` again
     (together, interleaved) with twice the rounds: a neighbour process often causes a
     transient burst.  The last attempt of each is returned and the caller decides
     whether to withhold it."""
-    timings = measure_interleaved(fns, n, min_time=min_time, repeats=repeats)
+    setups = setups or [None] * len(fns)
+    timings = measure_interleaved(fns, n, min_time=min_time, repeats=repeats, setups=setups)
     for _ in range(retries):
         noisy = [i for i, t in enumerate(timings) if t.spread > max_spread]
         if not noisy:
@@ -90,7 +106,7 @@ def measure_stable(fns: list, n: int, *, min_time: float, repeats: int,
         repeats *= 2
         min_time *= 2
         again = measure_interleaved([fns[i] for i in noisy], n, min_time=min_time,
-                                    repeats=repeats)
+                                    repeats=repeats, setups=[setups[i] for i in noisy])
         for i, t in zip(noisy, again):
             timings[i] = t
     return timings

@@ -177,14 +177,19 @@ def train(ops: Ops, data: tuple, *, hidden: int, epochs: int, batch: int, lr: fl
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--hidden", type=int, default=10)
-    p.add_argument("--lr", type=float, default=0.01)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--test-fraction", type=float, default=0.2)
-    p.add_argument("--dtype", choices=["float32", "float64"], default="float64")
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="Defaults in brackets.")
+    p.add_argument("--epochs", type=int, default=10, help="passes over the training set [10]")
+    p.add_argument("--batch", type=int, default=32, help="examples per Adam step [32]")
+    p.add_argument("--hidden", type=int, default=10, help="sigmoid units in the hidden "
+                   "layer [10]")
+    p.add_argument("--lr", type=float, default=0.01, help="Adam's learning rate [0.01]")
+    p.add_argument("--seed", type=int, default=0, help="seed of the train/test split and "
+                   "of the initial weights [0]")
+    p.add_argument("--test-fraction", type=float, default=0.2,
+                   help="share of the tumours held out for testing [0.2]")
+    p.add_argument("--dtype", choices=["float32", "float64"], default="float64",
+                   help="floating-point type of the data and weights [float64]")
     p.add_argument("--only-sigmoid-ext", action="store_true",
                    help="skip the naive NumPy run (no comparison)")
     return p

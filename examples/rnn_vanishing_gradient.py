@@ -18,14 +18,16 @@ The script
      most 1/4, so its curve falls off by about 4x per step; tanh's (at most 1) barely
      shrinks the gradient at initialisation.
 
-    python examples/rnn_vanishing_gradient.py                 # writes rnn_gradient_norms.png
-    python examples/rnn_vanishing_gradient.py --steps 100 --plot /tmp/g.png
+    python examples/rnn_vanishing_gradient.py     # plot into the temporary folder
+    python examples/rnn_vanishing_gradient.py --steps 100 --plot g.png     # or --no-plot
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from typing import Callable
 
@@ -181,18 +183,26 @@ def plot(path: str, curves: dict, lag: int) -> str | None:
     return None
 
 
+# Not the working directory: running the example must not leave files behind.
+DEFAULT_PLOT = os.path.join(tempfile.gettempdir(), "rnn_gradient_norms.png")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--hidden", type=int, default=16)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--hidden", type=int, default=16, help="hidden units")
     p.add_argument("--length", type=int, default=30, help="sequence length T")
     p.add_argument("--lag", type=int, default=2, help="remember the bit this many steps "
                    "before the last one")
     p.add_argument("--steps", type=int, default=400, help="training steps (batches)")
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--lr", type=float, default=0.02)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--plot", default="rnn_gradient_norms.png", metavar="FILE.png")
-    p.add_argument("--no-plot", action="store_true")
+    p.add_argument("--batch", type=int, default=32, help="sequences per training step")
+    p.add_argument("--lr", type=float, default=0.02, help="learning rate (Adam)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the weights and of the random bit sequences")
+    p.add_argument("--plot", default=DEFAULT_PLOT, metavar="FILE.png",
+                   help="where to write the plot of the gradient norms (needs matplotlib)")
+    p.add_argument("--no-plot", action="store_true", help="write no plot")
     return p
 
 
@@ -237,7 +247,8 @@ def main(argv: list | None = None) -> int:
         print(f"{act + ', ' + when:>32}:  " +
               "  ".join(f"{norms[s] / norms[0]:7.1e}" for s in steps))
     if r["plot"]:
-        print(r["plot"] if not r["plot"].endswith(".png") else f"plot written to {r['plot']}")
+        print(r["plot"] if not r["plot"].endswith(".png")
+              else f"plot written to {os.path.abspath(r['plot'])}")
     return 0 if max(max(e.values()) for e in r["gradient_check"].values()) < 1e-5 else 1
 
 

@@ -11,8 +11,15 @@ replace ``torch.sigmoid``, ``torch.nn.functional.silu`` and
 ``torch.nn.functional.logsigmoid`` everywhere.
 
 The backward passes use the library's kernels too: ``sigmoid_backward(grad, y)`` for
-the sigmoid, ``silu_grad(x)`` for SiLU and ``sigmoid(-x)`` for log-sigmoid.  They are
-not themselves differentiable (double backward raises).
+the sigmoid, ``silu_grad(x)`` for SiLU and ``sigmoid(-x)`` for log-sigmoid.  When a
+graph is being built through the backward pass (``create_graph=True``: gradient
+penalties, Hessian-vector products), the first derivative is written in differentiable
+tensor operations instead, so second and higher derivatives are exact.
+
+Tensors that have no memory of their own to hand to a kernel -- those seen inside
+``torch.func`` transforms (``vmap``, ``grad``, ``jacrev``, ...) and while
+``torch.compile`` traces a model -- also go to PyTorch's operator, so the transforms and
+the compiler see an ordinary PyTorch graph.
 """
 
 from __future__ import annotations
@@ -22,7 +29,6 @@ from typing import Any, Callable
 import numpy as np
 import torch  # the real PyTorch: absolute import, this module is sigmoid_ext.torch
 import torch.nn.functional as F
-from torch.autograd.function import once_differentiable
 
 import sigmoid_ext as _sx
 
@@ -31,10 +37,35 @@ __all__ = ["sigmoid", "silu", "log_sigmoid"]
 _KERNEL_DTYPES = (torch.float32, torch.float64)
 
 
+# Plain tensors only: subclasses (fake tensors of the compiler, user wrappers) may have
+# no storage behind them.
+_PLAIN_TYPES = (torch.Tensor, torch.nn.Parameter)
+
+
+def _is_functorch_wrapped(t: torch.Tensor) -> bool:
+    """True for the wrappers torch.func transforms pass around (batched or
+    gradient-tracking tensors): they have no storage a NumPy view could use."""
+    check = getattr(getattr(torch._C, "_functorch", None), "is_functorch_wrapped_tensor",
+                    None)
+    if check is not None:
+        return bool(check(t))
+    try:                       # older releases: ask for the memory itself
+        t.data_ptr()
+    except RuntimeError:
+        return True
+    return False
+
+
+def _compiling() -> bool:
+    compiler = getattr(torch, "compiler", None)
+    return bool(compiler is not None and getattr(compiler, "is_compiling", bool)())
+
+
 def _kernel_ok(t: Any) -> bool:
     """True when the C kernels can work on t's memory directly."""
-    return (isinstance(t, torch.Tensor) and t.dtype in _KERNEL_DTYPES and t.is_cpu
-            and t.layout == torch.strided and not t.is_neg() and not t.is_conj())
+    return (type(t) in _PLAIN_TYPES and t.dtype in _KERNEL_DTYPES and t.is_cpu
+            and t.layout == torch.strided and not t.is_neg() and not t.is_conj()
+            and not _compiling() and not _is_functorch_wrapped(t))
 
 
 def _view(t: torch.Tensor) -> np.ndarray:
@@ -85,10 +116,11 @@ class _Sigmoid(torch.autograd.Function):
         return y
 
     @staticmethod
-    @once_differentiable
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
         (y,) = ctx.saved_tensors
-        if not _kernel_ok(grad):
+        if torch.is_grad_enabled() or not _kernel_ok(grad):
+            # Differentiable form: y is this Function's output, so a second backward
+            # goes through _Sigmoid again (d/dx of y(1-y) = (1-2y) y').
             return grad * y * (1 - y)
         return torch.from_numpy(np.asarray(_sx.sigmoid_backward(_view(grad), _view(y))))
 
@@ -104,17 +136,21 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
 
 # ------------------------------------------------- functions whose gradient needs x
 
-def _saving_input(name: str, derivative: Callable[[torch.Tensor], torch.Tensor]) -> type:
+def _saving_input(name: str, derivative: Callable[[torch.Tensor], torch.Tensor],
+                  graph_derivative: Callable[[torch.Tensor], torch.Tensor]) -> type:
     """An autograd Function that computes ``sigmoid_ext.<name>(x)``, saves x, and
-    returns ``grad * derivative(x)`` in backward (the product in derivative's buffer)."""
+    returns ``grad * derivative(x)`` in backward (the product in derivative's buffer).
+    While a graph is being built (``create_graph=True``) the derivative comes from
+    ``graph_derivative(x)``, written in differentiable operations."""
 
     def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
         ctx.save_for_backward(x)
         return _unary(getattr(_sx, name), x)
 
-    @once_differentiable
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
         (x,) = ctx.saved_tensors
+        if torch.is_grad_enabled():
+            return grad * graph_derivative(x)
         return _times_grad(derivative(x), grad)
 
     return type(f"_{name}", (torch.autograd.Function,),
@@ -134,8 +170,21 @@ def _log_sigmoid_derivative(x: torch.Tensor) -> torch.Tensor:
     return dx
 
 
-_Silu = _saving_input("silu", _silu_derivative)
-_LogSigmoid = _saving_input("log_sigmoid", _log_sigmoid_derivative)
+def _silu_graph_derivative(x: torch.Tensor) -> torch.Tensor:
+    # silu'(x) = s (1 + x (1 - s)) with s = sigmoid(x), itself differentiable through
+    # _Sigmoid; silu''(x) = s (1 - s) (2 + x (1 - 2 s)) follows by the chain rule.
+    s = sigmoid(x)
+    return s * (1 + x * (1 - s))
+
+
+def _log_sigmoid_graph_derivative(x: torch.Tensor) -> torch.Tensor:
+    # sigmoid(-x), through _Sigmoid: the second derivative is -sigmoid(x) sigmoid(-x).
+    return sigmoid(-x)
+
+
+_Silu = _saving_input("silu", _silu_derivative, _silu_graph_derivative)
+_LogSigmoid = _saving_input("log_sigmoid", _log_sigmoid_derivative,
+                            _log_sigmoid_graph_derivative)
 
 
 def silu(x: torch.Tensor) -> torch.Tensor:

@@ -7,11 +7,16 @@ import contextlib
 import io
 import json
 import math
+import re
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 
-from sigmoid_ext.bench import accuracy, cli, peers, report, timing
+from sigmoid_ext.bench import accuracy, cli, peers, report, speed, timing
 from sigmoid_ext.bench.speed import COPYTO
 
 # Tiny and fast: a couple of sizes, short rounds, no progress noise.
@@ -134,15 +139,14 @@ def test_timing_spread_definition():
 
 def test_plot_written_or_clear_message(tmp_path, capsys):
     png = tmp_path / "p.png"
-    rc = cli.main(FAST + ["--function", "sigmoid", "--dtype", "float32", "--max-spread",
-                          "1e9", "--peers", "numpy naive", "--plot", str(png)])
-    err = capsys.readouterr().err
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        assert rc == 2 and "matplotlib" in err
+    args = FAST + ["--function", "sigmoid", "--dtype", "float32", "--max-spread", "1e9",
+                   "--peers", "numpy naive", "--plot", str(png)]
+    if report.plot_unavailable():
+        with pytest.raises(SystemExit) as e:
+            cli.main(args)
+        assert e.value.code == 2 and "matplotlib" in capsys.readouterr().err
     else:
-        assert rc == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert cli.main(args) == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +174,7 @@ def test_accuracy_table_structure(accuracy_run):
     for fn in peers.DEFAULT_FUNCTIONS:
         for dt in ("float32", "float64"):
             for region in ("core", "tails", "subnormal"):
-                assert f"| {fn} | {dt} | {region} |" in text
+                assert re.search(rf"\| {fn} +\| {dt} +\| {region} +\|", text)
 
 
 def test_accuracy_sigmoid_ext_within_bounds(accuracy_run):
@@ -215,3 +219,141 @@ def test_region_points_within_regions():
             if len(intervals) > 1:      # each interval gets its share of the points
                 for a, b in intervals:
                     assert np.sum((x >= a) & (x <= b)) >= 101 // len(intervals) - 1
+
+
+# ------------------------------------------------------- a new user's paths through the CLI
+
+def test_unknown_peers_are_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(FAST + ["--peers", "nonsense,numpy naive,bogus"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown peer(s): nonsense, bogus" in err and "scipy expit" in err
+
+
+def test_short_peer_names_are_accepted():
+    names = [p.name for p in peers.installed_peers(["numpy"])]
+    assert {"numpy naive", "numpy in-place"} <= set(names)
+    assert peers.resolve_peer_names(["scipy", "torch"]) == (["scipy expit", "torch"], [])
+
+
+def test_missing_peer_package_is_named_once_and_the_run_goes_on(tmp_path, capsys,
+                                                                  monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)          # import torch fails
+    monkeypatch.setitem(sys.modules, "sigmoid_ext.torch", None)
+    out = tmp_path / "r.json"
+    rc = cli.main(FAST + ["--function", "sigmoid", "--dtype", "float32", "--peers",
+                          "torch,numpy naive", "--json", str(out)])
+    assert rc == 0
+    err_lines = [ln for ln in capsys.readouterr().err.splitlines() if "not installed" in ln]
+    assert len(err_lines) == 1 and "torch (needs torch)" in err_lines[0]
+    got = {r["peer"] for r in json.loads(out.read_text())["results"]}
+    assert "numpy naive" in got and "torch" not in got
+
+
+def test_missing_matplotlib_is_reported_before_the_run(capsys, monkeypatch):
+    monkeypatch.setattr(report, "plot_unavailable", lambda: report.PLOT_MISSING)
+    monkeypatch.setattr(cli, "run_speed", lambda *a, **k: pytest.fail("run started"))
+    with pytest.raises(SystemExit) as e:
+        cli.main(FAST + ["--plot", "x.png"])
+    assert e.value.code == 2 and "matplotlib" in capsys.readouterr().err
+
+
+def test_accuracy_without_mpmath_is_one_line(capsys, monkeypatch):
+    monkeypatch.setattr(cli.ulp, "mpmath", None)
+    with pytest.raises(SystemExit) as e:
+        cli.main(["accuracy", "--points", "10", "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert e.value.code == 2 and "\n" not in err and "pip install mpmath" in err
+
+
+def test_json_dash_writes_to_stdout(capsys):
+    rc = cli.main(FAST + ["--function", "sigmoid", "--dtype", "float32", "--peers",
+                          "numpy naive", "--json", "-"])
+    cap = capsys.readouterr()
+    assert rc == 0
+    data = json.loads(cap.out)                     # stdout holds the JSON alone
+    assert data["kind"] == "speed" and data["results"]
+    assert "sigmoid, float32" in cap.err           # the tables went to stderr
+
+
+def test_tables_legend_once_and_withheld_note_only_when_needed():
+    rows = cli.run_speed(peers.installed_peers(["numpy naive"]), ["sigmoid", "grad"],
+                         ["float32"], [100], 1, min_time=0.001, repeats=3, max_spread=1e9)
+    text = report.speed_tables(rows, 1e9)
+    assert text.count("speedup over that peer") == 1
+    assert "withheld" not in text and "(?)" not in text
+    lines = [ln for ln in text.splitlines() if ln.startswith("|")]
+    assert len({len(ln) for ln in lines}) == 2      # padded: one width per table
+    plain = report.render_str(report.speed_report(rows, 1e9), markdown=False)
+    assert "|" not in plain and "sigmoid, float32" in plain
+
+
+def test_sigint_prints_partial_results_and_exits_130(tmp_path):
+    """Ctrl-C in the middle of a run: what was measured is printed (and written as
+    JSON), exit status 130, no traceback."""
+    out = tmp_path / "partial.json"
+    cmd = [sys.executable, "-u", "-m", "sigmoid_ext.bench.cli", "--sizes", "1,1000,10000",
+           "--min-time", "0.3", "--repeats", "5", "--peers", "numpy naive",
+           "--no-progress", "--json", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=str(tmp_path))
+    try:
+        assert "withheld" in proc.stdout.readline() + proc.stdout.readline() \
+            + proc.stdout.readline()
+        time.sleep(4.0)                 # a few points measured, far from the end
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert "interrupted after" in stdout and "**sigmoid, float32**" in stdout
+    data = json.loads(out.read_text())
+    assert data["interrupted"] is True and data["results"]
+
+
+def test_progress_line_has_elapsed_time_and_eta():
+    buf = io.StringIO()                      # not a terminal: plain lines
+    p = speed.Progress(4, stream=buf, after_s=0.0, every_s=0.0)
+    for i in range(4):
+        p.step(f"point {i}")
+    p.close()
+    lines = buf.getvalue().splitlines()
+    assert len(lines) == 4 and "elapsed, ETA" in lines[0] and "[   4/4] 100%" in lines[-1]
+
+
+def test_thread_count_is_set_per_peer_without_threads_keyword(monkeypatch):
+    """The thunks call sigmoid_ext with arrays and out= only (the functions become
+    ufuncs, which take no threads=); the run sets the process-wide thread count per
+    peer (--threads for sigmoid_ext, 1 for "sigmoid_ext 1 thread") and restores it."""
+    import sigmoid_ext
+
+    seen = []
+    real = sigmoid_ext.sigmoid
+
+    def spy(*args, **kw):
+        assert "threads" not in kw
+        seen.append(sigmoid_ext.get_num_threads())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(sigmoid_ext, "sigmoid", spy)
+    before = sigmoid_ext.get_num_threads()
+    sigmoid_ext.set_num_threads(3)
+    try:
+        ps = [p for p in peers.installed_peers(["numpy naive"], threads=2)
+              if p.name in ("sigmoid_ext", "sigmoid_ext 1 thread")]
+        assert [p.name for p in ps] == ["sigmoid_ext", "sigmoid_ext 1 thread"]
+        cli.run_speed(ps, ["sigmoid"], ["float32"], [100], 2, min_time=0.001, repeats=3,
+                      max_spread=1e9)
+        assert set(seen) == {1, 2}
+        assert sigmoid_ext.get_num_threads() == 3
+    finally:
+        sigmoid_ext.set_num_threads(before)
+
+
+def test_plot_title_is_wrapped_to_the_figure():
+    title = "sigmoid_ext 0.1.0\npeers: " + ", ".join(f"peer{i} 1.0.{i}" for i in range(30))
+    lines = report._short_title(title, 60).splitlines()
+    assert len(lines) > 2 and max(map(len, lines)) <= 60

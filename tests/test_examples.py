@@ -5,6 +5,7 @@ the figures it prints can be checked exactly."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -143,7 +144,27 @@ def test_rnn_script(tmp_path):
     assert out.count("(ok)") == 2, out
     assert "sigmoid, initial" in out and "tanh, trained" in out
     assert not list(tmp_path.iterdir())            # --no-plot wrote nothing
-    # default plot name lands in the working directory
-    _run_script("rnn_vanishing_gradient", ["--steps", "5", "--length", "6"], tmp_path)
+
+
+def test_rnn_default_plot_goes_to_the_temporary_folder_and_says_where(tmp_path):
+    """Run with no options, the example leaves the working directory alone: the plot
+    goes into the temporary folder (TMPDIR), and the script prints its full path."""
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "rnn_vanishing_gradient.py"),
+                           "--steps", "5", "--length", "6"], cwd=work, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "TMPDIR": str(tmpdir)})
+    assert proc.returncode == 0, proc.stderr
+    assert not list(work.iterdir())
     if importlib.util.find_spec("matplotlib") is not None:
-        assert (tmp_path / "rnn_gradient_norms.png").exists()
+        png = tmpdir / "rnn_gradient_norms.png"
+        assert png.exists() and f"plot written to {png}" in proc.stdout
+
+
+@pytest.mark.parametrize("name", ["dense_network", "rnn_vanishing_gradient"])
+def test_every_option_has_a_description(name):
+    parser = _load(name)._parser()
+    for action in parser._actions:
+        assert action.help, f"{name}: {action.option_strings} has no help text"
