@@ -40,12 +40,20 @@ def workload(rounds: int) -> None:
         except ValueError:
             pass
         try:
-            sx.sigmoid_grad(x64, threads=0)       # raises: bad threads=
+            sx.sigmoid_grad(x64, dtype=np.int32)  # raises: no such loop
+        except TypeError:
+            pass
+        try:
+            sx.set_num_threads(0)                 # raises: bad count
         except ValueError:
             pass
+        with sx.num_threads(1):
+            sx.sigmoid_and_grad(x64, out=(o64, None))
         if i % 500 == 0:
-            sx.sigmoid(big, threads=2)
-            sx.sigmoid_backward(big, big[::-1], out=obig, threads=2)
+            with sx.num_threads(2):
+                sx.sigmoid(big)
+                sx.sigmoid_backward(big, big[::-1], out=obig)
+                sx.sigmoid_and_grad(big[::2])
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc")
