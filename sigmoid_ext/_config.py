@@ -29,6 +29,8 @@ def set_isa(name: str) -> None:
     """Force an instruction-set path by name (see :func:`available_isas`), or "auto"."""
     if not isinstance(name, str):
         raise TypeError(f"isa name must be a str, not {type(name).__name__}")
+    if "\x00" in name:         # C would read only up to the NUL: "avx2\0junk" as "avx2"
+        raise ValueError(f"unknown instruction-set path {name!r}")
     rc = lib.sx_isa_select(name.encode())
     if rc == -1:
         raise ValueError(f"unknown instruction-set path {name!r}; compiled: "

@@ -357,3 +357,51 @@ def test_concurrent_python_threads():
     for t in ts:
         t.join()
     assert errors == []
+
+
+# ----------------------------------------------------------------- issue 14 regressions
+
+def test_float16_result_into_float64_out_is_rounded_first():
+    """NumPy's rule: the e->e loop's float16 result is cast to the float64 out."""
+    x16 = np.array([1.0, -3.0, 0.1], np.float16)
+    out = np.empty(3)
+    sigmoid_ext.sigmoid(x16, out=out)
+    np.testing.assert_array_equal(out, sigmoid_ext.sigmoid(x16).astype(np.float64))
+    assert out[0] == 0.73095703125                   # not 0.7310585786300049
+    y, g = np.empty(3), np.empty(3)
+    sigmoid_ext.sigmoid_and_grad(x16, out=(y, g))
+    np.testing.assert_array_equal(g, sigmoid_ext.sigmoid_grad(x16).astype(np.float64))
+    b = np.empty(3)
+    sigmoid_ext.sigmoid_backward(x16, x16, out=b)
+    np.testing.assert_array_equal(b, sigmoid_ext.sigmoid_backward(x16, x16).astype(np.float64))
+
+
+def test_up_to_64_dimensions():
+    x = np.full((1,) * 33 + (2,), 0.5)
+    y = np.zeros((2,) + (1,) * 63)
+    assert sigmoid_ext.sigmoid(x).shape == x.shape
+    assert sigmoid_ext.sigmoid_backward(y, 0.5).shape == y.shape
+    np.testing.assert_array_equal(sigmoid_ext.sigmoid(x).ravel(),
+                                  sigmoid_ext.sigmoid(x.ravel()))
+
+
+def test_call_from_del_during_interpreter_teardown():
+    import subprocess
+    import sys
+
+    code = """
+import numpy as np, sigmoid_ext as sx
+class Late:
+    def __del__(self):
+        print("late", float(sx.sigmoid(np.float64(0.0))), flush=True)
+keep = Late()
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "late 0.5" in r.stdout and "Error" not in r.stderr, (r.stdout, r.stderr)
+
+
+def test_set_isa_rejects_embedded_nul():
+    with pytest.raises(ValueError):
+        sigmoid_ext.set_isa("avx2\x00junk")
