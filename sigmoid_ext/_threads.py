@@ -108,14 +108,18 @@ def num_threads(n: int) -> Iterator[int]:
 
 
 def _caller_stacklevel() -> int:
-    """stacklevel for a warning raised while ``import sigmoid_ext`` runs: the first
-    frame outside this package and the import machinery, i.e. the user's import line."""
+    """stacklevel for a warning raised while ``import sigmoid_ext`` runs: the user's
+    import line.  warnings.warn skips the import machinery's frames itself, so only
+    the frames of this package are counted."""
     level, frame = 1, sys._getframe(1)
     package = os.path.dirname(__file__)
-    while frame is not None and (frame.f_code.co_filename.startswith(package)
-                                 or frame.f_code.co_filename.startswith("<frozen")):
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not name.startswith("<frozen"):
+            if not name.startswith(package):
+                break
+            level += 1
         frame = frame.f_back
-        level += 1
     return level
 
 
