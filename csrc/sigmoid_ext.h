@@ -77,6 +77,13 @@ int sx_isa_select(const char *name);
 
 /* Elements below which a call never uses the thread pool. */
 int64_t sx_parallel_threshold(void);
+
+/* Chunks a call of n items on nthreads threads is split into (<= 65535 by construction). */
+int64_t sx_plan_chunks(int64_t n, int nthreads);
+/* Test hooks of the thread pool: run nchunks empty chunks on nthreads threads and return
+ * how many ran (each index once, else -2); the number of live worker threads. */
+int64_t sx_parallel_selftest(int nthreads, int64_t nchunks);
+int sx_pool_workers(void);
 /* cffi-cdef-end */
 
 #ifdef __cplusplus

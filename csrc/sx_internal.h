@@ -21,8 +21,16 @@ extern const sx_arity sx_arities[SX_NFUNCS];
 /* The active table (dispatch.c). */
 const sx_isa_table *sx_active_table(void);
 
+/* The pool's limits (parallel.c): worker threads besides the caller, hence threads per
+ * call, and chunks per job (16-bit fields of its ticket).  The drivers plan within them. */
+#define SX_MAX_WORKERS 255
+#define SX_MAX_THREADS (SX_MAX_WORKERS + 1)
+#define SX_MAX_CHUNKS 0xffff
+
 /* Run fn(ctx, chunk) for chunk in [0, nchunks) on up to nthreads threads (parallel.c).
- * The calling thread takes part; it never waits for a worker that has not started. */
+ * The calling thread takes part; it never waits for a worker that has not started.
+ * Every chunk runs exactly once, whatever nthreads and nchunks (beyond SX_MAX_CHUNKS
+ * as several jobs). */
 void sx_parallel_for(int nthreads, int64_t nchunks, void (*fn)(void *ctx, int64_t chunk),
                      void *ctx);
 
