@@ -34,6 +34,11 @@ const sx_isa_table *sx_active_table(void);
 void sx_parallel_for(int nthreads, int64_t nchunks, void (*fn)(void *ctx, int64_t chunk),
                      void *ctx);
 
+/* One element of `func` in long double (longdouble.c): in[0..nin-1] -> out[0..nout-1].
+ * The same stable forms as the float64 kernels; NaN inputs come back as themselves
+ * (quieted); the FP exception flags are left as they were.  Unknown func: no-op. */
+void sx_ld_eval(int func, const long double *in, long double *out);
+
 /* Items per kernel call inside the drivers and kernels: small enough for L1, large
  * enough to amortise the call. */
 #define SX_BLOCK 256
