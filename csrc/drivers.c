@@ -163,6 +163,34 @@ static void sx_chunk_strided(void *ctx, int64_t k)
     sx_run_range(c, begin, end);
 }
 
+/* Chunk size for n items on nthreads threads.  Derived from a chunk *count* that is
+ * capped first (threads capped to what the pool can run, chunks to what one job can
+ * hold), so that ceil(n / chunk) can never exceed SX_MAX_CHUNKS: rounding the size up
+ * only lowers the count.  (Deriving the count from a size floor let a huge thread count
+ * ask for more chunks than a job holds, and the tail went uncomputed.) */
+static int64_t sx_plan_chunk(int64_t n, int nthreads)
+{
+    if (nthreads > SX_MAX_THREADS)
+        nthreads = SX_MAX_THREADS;
+    int64_t target = (int64_t)nthreads * SX_CHUNKS_PER_THREAD;
+    if (target > SX_MAX_CHUNKS)
+        target = SX_MAX_CHUNKS;
+    int64_t chunk = (n + target - 1) / target;
+    if (chunk < SX_CHUNK_MIN)
+        chunk = SX_CHUNK_MIN;
+    return (chunk + 63) & ~(int64_t)63;     /* whole cache lines per chunk */
+}
+
+int64_t sx_plan_chunks(int64_t n, int nthreads)
+{
+    if (n <= 0)
+        return 0;
+    if (nthreads <= 1 || n < SX_PARALLEL_MIN)
+        return 1;
+    int64_t chunk = sx_plan_chunk(n, nthreads);
+    return (n + chunk - 1) / chunk;
+}
+
 static void sx_dispatch(sx_call *c, int nthreads, void (*chunk_fn)(void *, int64_t))
 {
     if (nthreads <= 1 || c->total < SX_PARALLEL_MIN) {
@@ -170,13 +198,10 @@ static void sx_dispatch(sx_call *c, int nthreads, void (*chunk_fn)(void *, int64
         chunk_fn(c, 0);
         return;
     }
-    int64_t nchunks = (int64_t)nthreads * SX_CHUNKS_PER_THREAD;
-    int64_t chunk = (c->total + nchunks - 1) / nchunks;
-    if (chunk < SX_CHUNK_MIN)
-        chunk = SX_CHUNK_MIN;
-    chunk = (chunk + 63) & ~(int64_t)63;     /* whole cache lines per chunk */
-    c->chunk = chunk;
-    sx_parallel_for(nthreads, (c->total + chunk - 1) / chunk, chunk_fn, c);
+    if (nthreads > SX_MAX_THREADS)
+        nthreads = SX_MAX_THREADS;
+    c->chunk = sx_plan_chunk(c->total, nthreads);
+    sx_parallel_for(nthreads, (c->total + c->chunk - 1) / c->chunk, chunk_fn, c);
 }
 
 static int sx_prepare(sx_call *c, int func, int dtype, void *a0, void *a1, void *a2)

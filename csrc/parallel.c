@@ -11,10 +11,15 @@
  *     ticket = generation << 32 | nchunks << 16 | next chunk
  * so a claim (compare-and-swap ticket -> ticket + 1) can only succeed for the job that
  * is current, and the job's parameters (fn, ctx) cannot change while a claimed chunk of
- * it is unfinished.  Hence at most 65535 chunks per job (drivers.c uses a few per thread).
+ * it is unfinished.  Hence at most SX_MAX_CHUNKS = 65535 chunks per job: the drivers
+ * derive their chunk size from a chunk count capped well below that, and a longer job
+ * would run as several jobs (never truncated).
  *
- * Workers spin briefly after each job (calls often come in bursts), then sleep on a
- * condition variable.  One caller at a time owns the pool; a concurrent caller (another
+ * Workers spin briefly after a job that used them (calls often come in bursts), then
+ * sleep, each on its own condition variable, so that a job wakes only the workers it
+ * uses: after one call with many threads, later small calls leave the others asleep.
+ * A worker no job has used for SX_IDLE_EXIT_NS exits, highest index first.  One caller
+ * at a time owns the pool; a concurrent caller (another
  * Python thread, the GIL being released) runs its call on its own thread instead of
  * waiting.  After fork() the child starts with an empty pool (threads do not survive
  * fork) and creates workers again on demand.
@@ -28,11 +33,24 @@
 
 #include "sx_internal.h"
 
-#define SX_MAX_WORKERS 255
+/* SX_MAX_WORKERS and SX_MAX_CHUNKS are in sx_internal.h: the drivers size their jobs
+ * by them. */
 /* Poll for the next job this long before sleeping.  Measured in time, not in pause
  * rounds (a pause costs from a few to ~100 cycles depending on the CPU): a worker that
  * falls asleep between back-to-back calls misses every call shorter than its wake-up. */
 #define SX_SPIN_NS 1000000
+/* A worker that no job has used for this long exits (top index first), so that one call
+ * with many threads does not leave a crowd of threads behind for the life of the process.
+ * Long against any burst of calls, so the steady state never re-creates threads. */
+#define SX_IDLE_EXIT_NS 1000000000
+
+/* One per worker: its own condition variable, so that a job wakes exactly the workers it
+ * uses (a broadcast woke all of them, and each then spun for SX_SPIN_NS). */
+typedef struct {
+    pthread_cond_t wake;
+    _Atomic int sleeping;           /* set under lock before waiting; read by callers */
+    int inited;                     /* wake initialised (guarded by lock) */
+} sx_slot;
 
 typedef struct {
     _Atomic uint64_t ticket;
@@ -40,16 +58,14 @@ typedef struct {
     void (*fn)(void *, int64_t);
     void *ctx;
     _Atomic int limit;              /* workers with an index below this take part */
-    _Atomic int nsleeping;
-    int nworkers;
-    pthread_mutex_t lock;           /* guards sleeping/waking and worker creation */
-    pthread_cond_t wake;
+    _Atomic int nworkers;           /* indices [0, nworkers) are live; changed under lock */
+    pthread_mutex_t lock;           /* guards sleeping/waking, worker creation and exit */
     pthread_mutex_t owner;          /* held by the caller using the pool */
+    sx_slot slots[SX_MAX_WORKERS];
 } sx_pool;
 
 static sx_pool sx_the_pool = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
-    .wake = PTHREAD_COND_INITIALIZER,
     .owner = PTHREAD_MUTEX_INITIALIZER,
 };
 static pthread_once_t sx_atfork_once = PTHREAD_ONCE_INIT;
@@ -96,37 +112,88 @@ typedef struct {
     int index;
 } sx_worker_arg;
 
+/* Whether the ticket holds a job newer than *seen that worker `index` takes part in;
+ * *seen advances past every job looked at, used or not. */
+static int sx_job_for(sx_pool *p, int index, uint32_t *seen)
+{
+    uint64_t t = atomic_load(&p->ticket);
+    if (sx_gen(t) == *seen)
+        return 0;
+    *seen = sx_gen(t);
+    /* limit was stored before the ticket: this is the job's limit or a later job's,
+     * and a later job's chunks are simply not found under the old generation. */
+    return index < atomic_load(&p->limit);
+}
+
+static void sx_abs_time(struct timespec *ts, int64_t ns)
+{
+    ts->tv_sec = (time_t)(ns / 1000000000);
+    ts->tv_nsec = (long)(ns % 1000000000);
+}
+
 static void *sx_worker_main(void *arg)
 {
     sx_pool *p = ((sx_worker_arg *)arg)->pool;
     const int index = ((sx_worker_arg *)arg)->index;
     free(arg);
+    sx_slot *slot = &p->slots[index];
     uint32_t seen = sx_gen(atomic_load(&p->ticket));
+    int64_t last_used = sx_now_ns();
     for (;;) {
-        uint64_t t = 0;
-        int fresh = 0;
+        /* Spin for a job that uses this worker.  Jobs that do not use it do not extend
+         * the spin: a small job after a large one keeps the surplus workers quiet. */
+        int got = 0;
         const int64_t deadline = sx_now_ns() + SX_SPIN_NS;
         for (int i = 1;; i++) {
-            t = atomic_load_explicit(&p->ticket, memory_order_acquire);
-            if (sx_gen(t) != seen) {
-                fresh = 1;
+            if (sx_job_for(p, index, &seen)) {
+                got = 1;
                 break;
             }
             sx_cpu_relax();
             if ((i & 63) == 0 && sx_now_ns() > deadline)
                 break;
         }
-        if (!fresh) {
+        if (!got) {
             pthread_mutex_lock(&p->lock);
-            atomic_fetch_add(&p->nsleeping, 1);
-            while (sx_gen(t = atomic_load(&p->ticket)) == seen)
-                pthread_cond_wait(&p->wake, &p->lock);
-            atomic_fetch_sub(&p->nsleeping, 1);
+            /* sleeping is set (seq_cst) before the ticket is read again; a caller stores
+             * the ticket before reading sleeping: one of the two sees the other, and the
+             * caller signals under the lock, which we hold until the wait releases it. */
+            atomic_store(&slot->sleeping, 1);
+            for (;;) {
+                if (sx_job_for(p, index, &seen)) {
+                    got = 1;
+                    break;
+                }
+                int idle = sx_now_ns() - last_used >= SX_IDLE_EXIT_NS;
+                if (idle && index == atomic_load(&p->nworkers) - 1) {
+                    /* Only the highest index exits, so the live workers stay
+                     * [0, nworkers); the next one down is told to check its own idle
+                     * time.  A caller that counted on this worker loses nothing: it
+                     * never waits for a worker that has not claimed a chunk. */
+                    atomic_store(&slot->sleeping, 0);
+                    atomic_store(&p->nworkers, index);
+                    if (index > 0)
+                        pthread_cond_signal(&p->slots[index - 1].wake);
+                    pthread_mutex_unlock(&p->lock);
+                    return NULL;
+                }
+                if (idle) {
+                    /* Idle but not on top: wait for a job or for the worker above
+                     * to exit (a timed wait would return at once). */
+                    pthread_cond_wait(&slot->wake, &p->lock);
+                } else {
+                    struct timespec ts;
+                    sx_abs_time(&ts, last_used + SX_IDLE_EXIT_NS);
+                    pthread_cond_timedwait(&slot->wake, &p->lock, &ts);
+                }
+            }
+            atomic_store(&slot->sleeping, 0);
             pthread_mutex_unlock(&p->lock);
         }
-        seen = sx_gen(t);
-        if (index < atomic_load(&p->limit))
+        if (got) {
             sx_work(p, seen);
+            last_used = sx_now_ns();
+        }
     }
     return NULL;
 }
@@ -136,11 +203,13 @@ static void sx_atfork_child(void)
     /* Only the forking thread exists in the child: forget the workers, and re-create
      * the synchronisation objects, which may have been held at the time of fork. */
     sx_pool *p = &sx_the_pool;
-    p->nworkers = 0;
-    atomic_store(&p->nsleeping, 0);
+    atomic_store(&p->nworkers, 0);
     pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->wake, NULL);
     pthread_mutex_init(&p->owner, NULL);
+    for (int i = 0; i < SX_MAX_WORKERS; i++) {
+        atomic_store(&p->slots[i].sleeping, 0);
+        p->slots[i].inited = 0;             /* re-initialised when a worker takes it */
+    }
 }
 
 static void sx_register_atfork(void) { pthread_atfork(NULL, NULL, sx_atfork_child); }
@@ -150,17 +219,31 @@ static int sx_grow(sx_pool *p, int want)
 {
     if (want > SX_MAX_WORKERS)
         want = SX_MAX_WORKERS;
-    if (p->nworkers >= want)
-        return p->nworkers;
+    if (atomic_load(&p->nworkers) >= want)
+        return atomic_load(&p->nworkers);
     pthread_mutex_lock(&p->lock);
-    while (p->nworkers < want) {
+    while (atomic_load(&p->nworkers) < want) {
+        int index = atomic_load(&p->nworkers);
+        sx_slot *slot = &p->slots[index];
+        if (!slot->inited) {
+            /* Timed waits on the monotonic clock: idle exit must not depend on the date. */
+            pthread_condattr_t ca;
+            pthread_condattr_init(&ca);
+            pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+            int rc = pthread_cond_init(&slot->wake, &ca);
+            pthread_condattr_destroy(&ca);
+            if (rc != 0)
+                break;
+            slot->inited = 1;
+        }
+        atomic_store(&slot->sleeping, 0);
         pthread_t th;
         pthread_attr_t attr;
         sx_worker_arg *arg = malloc(sizeof *arg);
         if (arg == NULL)
             break;                            /* run with what we have */
         arg->pool = p;
-        arg->index = p->nworkers;
+        arg->index = index;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         int rc = pthread_create(&th, &attr, sx_worker_main, arg);
@@ -169,17 +252,19 @@ static int sx_grow(sx_pool *p, int want)
             free(arg);
             break;
         }
-        p->nworkers++;
+        atomic_store(&p->nworkers, index + 1);
     }
+    int n = atomic_load(&p->nworkers);
     pthread_mutex_unlock(&p->lock);
-    return p->nworkers;
+    return n;
 }
 
-void sx_parallel_for(int nthreads, int64_t nchunks, void (*fn)(void *, int64_t), void *ctx)
+int sx_pool_workers(void) { return atomic_load(&sx_the_pool.nworkers); }
+
+/* One job of at most SX_MAX_CHUNKS chunks (the ticket's 16-bit fields). */
+static void sx_parallel_job(sx_pool *p, int nthreads, int64_t nchunks,
+                            void (*fn)(void *, int64_t), void *ctx)
 {
-    sx_pool *p = &sx_the_pool;
-    if (nchunks > 0xffff)
-        nchunks = 0xffff;                     /* drivers.c never asks for more */
     if (nthreads <= 1 || nchunks <= 1 || pthread_mutex_trylock(&p->owner) != 0) {
         for (int64_t k = 0; k < nchunks; k++)
             fn(ctx, k);
@@ -193,6 +278,8 @@ void sx_parallel_for(int nthreads, int64_t nchunks, void (*fn)(void *, int64_t),
             fn(ctx, k);
         return;
     }
+    if (helpers > atomic_load(&p->nworkers))
+        helpers = atomic_load(&p->nworkers);
 
     p->fn = fn;
     p->ctx = ctx;
@@ -200,15 +287,83 @@ void sx_parallel_for(int nthreads, int64_t nchunks, void (*fn)(void *, int64_t),
     atomic_store_explicit(&p->done, 0, memory_order_relaxed);
     uint32_t gen = sx_gen(atomic_load(&p->ticket)) + 1;
     atomic_store(&p->ticket, ((uint64_t)gen << 32) | ((uint64_t)nchunks << 16));
-    if (atomic_load(&p->nsleeping) > 0) {
-        pthread_mutex_lock(&p->lock);
-        pthread_cond_broadcast(&p->wake);
-        pthread_mutex_unlock(&p->lock);
+    /* Wake only the workers this job uses, and only those asleep (seq_cst loads after
+     * the ticket store: see the worker's side). */
+    int locked = 0;
+    for (int i = 0; i < helpers; i++) {
+        if (!atomic_load(&p->slots[i].sleeping))
+            continue;
+        if (!locked) {
+            pthread_mutex_lock(&p->lock);
+            locked = 1;
+        }
+        pthread_cond_signal(&p->slots[i].wake);
     }
+    if (locked)
+        pthread_mutex_unlock(&p->lock);
 
     sx_work(p, gen);
     /* Every chunk is claimed; wait only for the ones running on awake workers. */
     while (atomic_load_explicit(&p->done, memory_order_acquire) < nchunks)
         sx_cpu_relax();
     pthread_mutex_unlock(&p->owner);
+}
+
+/* Chunks base + [0, n) of an outer job, for jobs beyond SX_MAX_CHUNKS. */
+typedef struct {
+    void (*fn)(void *, int64_t);
+    void *ctx;
+    int64_t base;
+} sx_offset_job;
+
+static void sx_offset_chunk(void *ctx, int64_t k)
+{
+    const sx_offset_job *j = ctx;
+    j->fn(j->ctx, j->base + k);
+}
+
+void sx_parallel_for(int nthreads, int64_t nchunks, void (*fn)(void *, int64_t), void *ctx)
+{
+    sx_pool *p = &sx_the_pool;
+    if (nthreads > SX_MAX_THREADS)
+        nthreads = SX_MAX_THREADS;
+    if (nchunks <= SX_MAX_CHUNKS) {
+        sx_parallel_job(p, nthreads, nchunks, fn, ctx);
+        return;
+    }
+    /* The drivers size their jobs below SX_MAX_CHUNKS (sx_plan_chunks), so this is a
+     * guard, not a path: a job the ticket cannot represent runs as several jobs, in
+     * order, rather than losing its tail. */
+    for (int64_t base = 0; base < nchunks; base += SX_MAX_CHUNKS) {
+        sx_offset_job j = {fn, ctx, base};
+        int64_t n = nchunks - base < SX_MAX_CHUNKS ? nchunks - base : SX_MAX_CHUNKS;
+        sx_parallel_job(p, nthreads, n, sx_offset_chunk, &j);
+    }
+}
+
+/* Test hook: run a job of nchunks empty chunks and check each ran exactly once. */
+typedef struct {
+    _Atomic int64_t count, sum;
+} sx_selftest_ctx;
+
+static void sx_selftest_chunk(void *ctx, int64_t k)
+{
+    sx_selftest_ctx *c = ctx;
+    atomic_fetch_add(&c->count, 1);
+    atomic_fetch_add(&c->sum, k);
+}
+
+int64_t sx_parallel_selftest(int nthreads, int64_t nchunks)
+{
+    if (nchunks < 0)
+        return -1;
+    sx_selftest_ctx c;
+    atomic_init(&c.count, 0);
+    atomic_init(&c.sum, 0);
+    sx_parallel_for(nthreads, nchunks, sx_selftest_chunk, &c);
+    int64_t count = atomic_load(&c.count);
+    /* count == nchunks and the indices summing to 0 + 1 + ... + (nchunks - 1): every
+     * index once (a repeat would need a matching miss, which the count also excludes
+     * only together with the sum; good enough for a regression check). */
+    return atomic_load(&c.sum) == nchunks * (nchunks - 1) / 2 ? count : -2;
 }

@@ -84,6 +84,19 @@ int64_t sx_parallel_threshold(void);
 void sx_set_num_threads(int n);
 int sx_set_local_num_threads(int n);
 int sx_get_num_threads(void);
+
+/* Chunks a call of n items on nthreads threads is split into (<= 65535 by construction). */
+int64_t sx_plan_chunks(int64_t n, int nthreads);
+/* Test hooks of the thread pool: run nchunks empty chunks on nthreads threads and return
+ * how many ran (each index once, else -2); the number of live worker threads. */
+int64_t sx_parallel_selftest(int nthreads, int64_t nchunks);
+int sx_pool_workers(void);
+
+/* long double, contiguous, one thread: a0 (and a1 for sigmoid_backward) -> o0 (and o1
+ * for sigmoid_and_grad); NULL for the unused ones.  Outputs may be inputs.  FP exception
+ * flags are left as they were.  0, or -1 for an unknown func, n < 0 or a missing array. */
+int sx_contig_ld(int func, int64_t n, const long double *a0, const long double *a1,
+                 long double *o0, long double *o1);
 /* cffi-cdef-end */
 
 #ifdef __cplusplus

@@ -60,13 +60,18 @@ static const sx_ufunc_row sx_ufunc_table[] = {
 
 static inline void sx_clear_fp_flags(void)
 {
-    /* The SIMD paths only touch MXCSR; clearing it alone is a few cycles, where
-     * feclearexcept also reloads the x87 environment.  The long double loop uses x87
-     * and calls feclearexcept itself. */
+    /* Read first, write only if a flag is set: a few cycles, where feclearexcept
+     * always stores and reloads the whole x87 environment.  The SIMD kernels raise
+     * flags in MXCSR; their rare wide fallbacks (sigmoid_backward's overflow in long
+     * double) in the x87 status word. */
 #if defined(__x86_64__) && defined(__GNUC__)
     unsigned int csr = __builtin_ia32_stmxcsr();
     if (csr & 0x3f)
         __builtin_ia32_ldmxcsr(csr & ~0x3fu);
+    unsigned short sw;
+    __asm__ volatile("fnstsw %0" : "=am"(sw));
+    if (sw & 0x3f)
+        __asm__ volatile("fnclex");
 #else
     feclearexcept(FE_ALL_EXCEPT);
 #endif

@@ -298,7 +298,7 @@ def test_sigint_prints_partial_results_and_exits_130(tmp_path):
     JSON), exit status 130, no traceback."""
     out = tmp_path / "partial.json"
     cmd = [sys.executable, "-u", "-m", "sigmoid_ext.bench.cli", "--sizes", "1,1000,10000",
-           "--min-time", "0.3", "--repeats", "5", "--peers", "numpy naive",
+           "--min-time", "0.05", "--repeats", "5", "--peers", "numpy naive",
            "--no-progress", "--json", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=str(tmp_path))

@@ -50,3 +50,16 @@ def test_against_torch_when_installed():
     x = np.linspace(-30, 30, 1001)
     want = torch.nn.functional.silu(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(sigmoid_ext.silu(x), want, rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sign_of_a_zero_result_is_the_sign_of_x(isa, dtype):
+    # Issue 14, item 4: silu(-5e-324) = -2.47e-324 exactly, which rounds to -0.0; the
+    # baseline path (Dekker products, no FMA) returned +0.0.
+    tiny = float(np.finfo(dtype).smallest_subnormal)
+    x = np.array([-tiny, -2 * tiny, -3 * tiny, tiny, 2 * tiny, -0.0, 0.0], dtype)
+    for xs in (x, np.resize(x, 37)):                     # scalar tails and vector bodies
+        y = sigmoid_ext.silu(xs)
+        assert (np.signbit(y) == np.signbit(xs)).all(), y
+        assert (np.abs(y) <= np.abs(xs)).all()
+    assert sigmoid_ext.silu(dtype(-tiny)) == 0 and np.signbit(sigmoid_ext.silu(dtype(-tiny)))

@@ -251,6 +251,10 @@ static inline double sxf_silu_f64(double x)
     sx_two_prod_f64(xc, ah, &ph, &pl);
     double r = ph + (pl + xc * al);
     r = pos ? r : (r * L.s1) * L.s2;
+    /* silu(x) has the sign of x.  A result that rounds to zero must keep it: without
+     * FMA, Dekker's product of a subnormal x gives hi = -0 and lo = +0 (x = -5e-324:
+     * x*sigma = -2.47e-324 -> -0.0, but the sum came out +0.0). */
+    r = __builtin_copysign(r, x);
     return (x >= 44.0 || x == 0.0) ? x : r;            /* keeps the sign of a zero */
 }
 

@@ -122,13 +122,40 @@ static inline float sx_sigmoid_grad_f32_fast(float x)
 
 /* g*y*(1-y), from the saved output y.  With FMA: y - y^2 is split exactly into
  * w + w_err and g*w + g*w_err is rounded once (error <= 0.5 ulp plus a term of the
- * order of the unit roundoff, for y in [0, 1]; <= 2 ulp for any y): for y <= 1/2,
+ * order of the unit roundoff, for y in [0, 1]; < 1.5 ulp for any y, 1.381 measured:
+ * below 0, y - w is rounded, and above 2 so is 1 - y, each adding up to 1 ulp of w's
+ * size; see docs/accuracy.md): for y <= 1/2,
  * w = fma(-y, y, y) and y - w is exact (Sterbenz: w >= y/2); for y > 1/2, 1 - y is exact
- * and w = (1-y)*y; either way w_err is one more FMA.  In float this is also twice the
- * speed of a double evaluation, which the conversions dominate.
+ * while y <= 2 (above, its rounding is 2^-53 relative of a factor far from 0) and
+ * w = (1-y)*y; either way w_err is one more FMA.  In float this is also twice the speed
+ * of a double evaluation, which the conversions dominate.
  * Without FMA (baseline path): float is evaluated in double, every step exact but the
- * product with g (<= 0.5 ulp + 2^-29); double forms y - y^2 with Dekker's exact y^2 and
- * one rounding, then one more for the product with g (<= 2 ulp). */
+ * product with g (<= 0.5 ulp + 2^-29).  double, y in [0, 1]: y - y^2 with Dekker's exact
+ * y^2 and one rounding, then one more for the product with g (< 1.5 ulp, 1.349
+ * measured; kept as it was, so results there are unchanged).  double, y outside [0, 1]: two more roundings would
+ * reach 2.08 ulp (y = 2.58), so there y - y^2 is kept double-word (TwoSum on the exact
+ * y^2) and multiplied by g with one rounding: 0.5 ulp + O(2^-100).
+ * Results that come out infinite or NaN from finite-or-infinite non-NaN inputs (y(1-y)
+ * overflows: |y| > 1.8e19 float, 1.3e154 double; y = +-inf; g = +-inf, where the
+ * split's g*w + g*w_err meets inf - inf or inf*0) are recomputed by
+ * sx_backward_wide_*: the formula in the next wider format, whose range holds every
+ * such product, rounded once more: +-inf where the product overflows (sign from g),
+ * finite where a small g brings it back into range, NaN only for inf * 0. */
+static inline float sx_backward_wide_f32(float g, float y)
+{
+    double yd = y;
+    return (float)((double)g * (yd * (1.0 - yd)));
+}
+static inline double sx_backward_wide_f64(double g, double y)
+{
+    long double yl = y;
+    return (double)((long double)g * (yl * (1.0L - yl)));
+}
+/* Whether a result r of finite-or-infinite inputs needs the wide formula. */
+#define SX_BACKWARD_RARE(g, y, r)                                             \
+    (!(SX_FABS(r) <= _Generic((r), float: __FLT_MAX__, double: __DBL_MAX__)) \
+     && (g) == (g) && (y) == (y))
+
 #if SX_HAS_FMA
 #  define SX_DEFINE_BACKWARD(name, T)                                         \
     static inline T name(T g, T y)                                            \
@@ -152,9 +179,47 @@ static inline double sx_backward_f64(double g, double y)
 {
     double hh, hl;
     sx_two_prod_f64(y, y, &hh, &hl);
-    return g * ((y - hh) - hl);
+    double inside = g * ((y - hh) - hl);
+    /* y - y^2 = s + se - hl exactly; wh + wl its double-word sum. */
+    double s = y - hh;
+    double bb = s - y;
+    double se = (y - (s - bb)) + (-hh - bb);
+    double t = se - hl;
+    double wh = s + t;
+    double wl = (s - wh) + t;                   /* |s| >= |t| outside [0, 1] */
+    double ph, pl;
+    sx_two_prod_f64(g, wh, &ph, &pl);
+    double outside = ph + (pl + g * wl);
+    /* Overflowing lanes (Dekker's split of |v| > 2^996 gives NaN) are redone wide. */
+    return (y >= 0.0 && y <= 1.0) ? inside : outside;
 }
 #endif
+
+/* Two inputs, one output, for sigmoid_backward: the lanes loop as SX_BINARY_KERNEL,
+ * then the rare lanes (SX_BACKWARD_RARE) are redone by the wide formula.  The inputs are
+ * read again before the block is copied out, so out may alias either input. */
+#define SX_BACKWARD_KERNEL(kname, T, fn, wide_fn)                             \
+    static void kname(char *const *args, size_t n)                            \
+    {                                                                         \
+        const T *a = (const T *)args[0];                                      \
+        const T *b = (const T *)args[1];                                      \
+        T *y = (T *)args[2];                                                  \
+        T buf[SX_BLOCK];                                                      \
+        for (size_t i = 0; i < n; i += SX_BLOCK) {                            \
+            size_t m = n - i < SX_BLOCK ? n - i : SX_BLOCK;                   \
+            int rare = 0;                                                     \
+            for (size_t j = 0; j < m; j++) {                                  \
+                T r = fn(a[i + j], b[i + j]);                                 \
+                rare |= SX_BACKWARD_RARE(a[i + j], b[i + j], r);              \
+                buf[j] = r;                                                   \
+            }                                                                 \
+            if (__builtin_expect(rare, 0))                                    \
+                for (size_t j = 0; j < m; j++)                                \
+                    if (SX_BACKWARD_RARE(a[i + j], b[i + j], buf[j]))         \
+                        buf[j] = wide_fn(a[i + j], b[i + j]);                 \
+            memcpy(y + i, buf, m * sizeof(T));                                \
+        }                                                                     \
+    }
 
 #define SX_UNARY_KERNEL(kname, T, fn)                                         \
     static void kname(char *const *args, size_t n)                            \
@@ -233,11 +298,11 @@ static inline double sxf_log_sigmoid_grad_f64(double x) { return sx_sigmoid_f64(
     SX_UNARY_KERNEL(SX_K(sigmoid_grad_##sfx), T, grad)                        \
     SX_UNARY_KERNEL(SX_K(log_sigmoid_grad_##sfx), T, sigmoid_neg)             \
     SX_UNARY2_KERNEL(SX_K(sigmoid_and_grad_##sfx), T, sigmoid, grad)          \
-    SX_BINARY_KERNEL(SX_K(sigmoid_backward_##sfx), T, backward)
+    SX_BACKWARD_KERNEL(SX_K(sigmoid_backward_##sfx), T, backward##_##sfx, backward##_wide_##sfx)
 SX_LOGISTIC_KERNELS(f32, float, SX_F32_SIGMOID, sx_sigmoid_grad_f32_fast,
-                    sxf_log_sigmoid_grad_f32, sx_backward_f32)
+                    sxf_log_sigmoid_grad_f32, sx_backward)
 SX_LOGISTIC_KERNELS(f64, double, sx_sigmoid_f64, sx_sigmoid_grad_f64,
-                    sxf_log_sigmoid_grad_f64, sx_backward_f64)
+                    sxf_log_sigmoid_grad_f64, sx_backward)
 #  undef SX_LOGISTIC_KERNELS
 #endif
 

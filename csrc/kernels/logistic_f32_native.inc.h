@@ -80,4 +80,5 @@ static const float sx_native_exp2_lo[32] __attribute__((aligned(64))) = {
 #define SX_SCALAR_SIGMOID sx_sigmoid_f32_fast
 #define SX_SCALAR_GRAD sx_sigmoid_grad_f32_fast
 #define SX_SCALAR_SIGMOID_NEG sxf_log_sigmoid_grad_f32
+#define SX_SCALAR_BACKWARD_WIDE sx_backward_wide_f32
 #include "logistic_simd.inc.h"

@@ -42,4 +42,5 @@
 #define SX_SCALAR_SIGMOID sx_sigmoid_f64
 #define SX_SCALAR_GRAD sx_sigmoid_grad_f64
 #define SX_SCALAR_SIGMOID_NEG sxf_log_sigmoid_grad_f64
+#define SX_SCALAR_BACKWARD_WIDE sx_backward_wide_f64
 #include "logistic_simd.inc.h"

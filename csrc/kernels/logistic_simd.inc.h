@@ -93,6 +93,14 @@ static inline SX_VT SX_F(backward)(SX_VT g, SX_VT y)
     return SX_VFMA(g, w, SX_VMUL(g, w_err));
 }
 
+/* Lanes of backward redone by the scalar wide formula (SX_BACKWARD_RARE): result
+ * infinite or NaN, neither input NaN. */
+static inline unsigned SX_F(backward_rare)(SX_VT g, SX_VT y, SX_VT r)
+{
+    const SX_VT big = SX_VC(_Generic((SX_T)0, float: __FLT_MAX__, double: __DBL_MAX__));
+    return SX_BITS_NLE(SX_VABS(r), big) & ~(SX_BITS_NLE(g, g) | SX_BITS_NLE(y, y));
+}
+
 /* Lanes for the scalar fallback: results near the subnormal range, and NaN. */
 static inline unsigned SX_F(rare_below)(SX_VT x)          /* x < -limit */
 {
@@ -117,7 +125,8 @@ SX_SIMD_UNARY_KERNEL(SX_KNAME(log_sigmoid_grad), SX_FLAVOUR, SX_F(sigmoid_neg),
 SX_SIMD_PAIR_KERNEL(SX_KNAME(sigmoid_and_grad), SX_FLAVOUR, SX_F(parts),
                     SX_F(logistic_parts), SX_F(sigmoid_from), SX_F(sigmoid_grad_from),
                     SX_F(rare_either_tail), SX_SCALAR_SIGMOID, SX_SCALAR_GRAD)
-SX_SIMD_BINARY_KERNEL(SX_KNAME(sigmoid_backward), SX_FLAVOUR, SX_F(backward))
+SX_SIMD_BINARY_KERNEL(SX_KNAME(sigmoid_backward), SX_FLAVOUR, SX_F(backward),
+                      SX_F(backward_rare), SX_SCALAR_BACKWARD_WIDE)
 #undef SX_FLAVOUR
 
 #undef SX_T
@@ -155,3 +164,4 @@ SX_SIMD_BINARY_KERNEL(SX_KNAME(sigmoid_backward), SX_FLAVOUR, SX_F(backward))
 #undef SX_SCALAR_SIGMOID
 #undef SX_SCALAR_GRAD
 #undef SX_SCALAR_SIGMOID_NEG
+#undef SX_SCALAR_BACKWARD_WIDE

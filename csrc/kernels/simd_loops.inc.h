@@ -78,19 +78,39 @@
     }
 #define SX_SIMD_UNARY_KERNEL(...) SX_SIMD_UNARY_KERNEL_(__VA_ARGS__)
 
-/* Two inputs, one output, no fallback lanes (sigmoid_backward: NaN propagates). */
-#define SX_SIMD_BINARY_KERNEL_(kname, T, VT, VN, LD, ST, LDN, STN, vec_fn)    \
+/* Two inputs, one output (sigmoid_backward): rare_fn(a, b, r) picks the lanes whose
+ * vector result r is redone by scalar_fn(a, b) (computed before the store: in place). */
+#define SX_SIMD_BINARY_KERNEL_(kname, T, VT, VN, LD, ST, LDN, STN, vec_fn, rare_fn,   \
+                               scalar_fn)                                              \
+    static inline __attribute__((always_inline)) void kname##_step(           \
+        const T *a, const T *b, T *y, unsigned m)                             \
+    {                                                                         \
+        VT va = m == VN ? LD(a) : LDN(a, m), vb = m == VN ? LD(b) : LDN(b, m); \
+        VT r = vec_fn(va, vb);                                                \
+        unsigned rare = rare_fn(va, vb, r) & (m == VN ? ~0u : (1u << m) - 1); \
+        if (__builtin_expect(rare != 0, 0)) {                                 \
+            T fix_[VN];                                                       \
+            for (unsigned m_ = rare; m_; m_ &= m_ - 1) {                      \
+                int j_ = __builtin_ctz(m_);                                   \
+                fix_[j_] = scalar_fn(a[j_], b[j_]);                           \
+            }                                                                 \
+            if (m == VN) ST(y, r); else STN(y, m, r);                         \
+            SX_SIMD_FIX_STORE(y, rare, fix_)                                  \
+        } else if (m == VN) {                                                 \
+            ST(y, r);                                                         \
+        } else {                                                              \
+            STN(y, m, r);                                                     \
+        }                                                                     \
+    }                                                                         \
     static void kname(char *const *args, size_t n)                            \
     {                                                                         \
         const T *a = (const T *)args[0], *b = (const T *)args[1];             \
         T *y = (T *)args[2];                                                  \
         size_t i = 0;                                                         \
         for (; i + VN <= n; i += VN)                                          \
-            ST(y + i, vec_fn(LD(a + i), LD(b + i)));                          \
-        if (i < n) {                                                          \
-            unsigned m = (unsigned)(n - i);                                   \
-            STN(y + i, m, vec_fn(LDN(a + i, m), LDN(b + i, m)));              \
-        }                                                                     \
+            kname##_step(a + i, b + i, y + i, VN);                            \
+        if (i < n)                                                            \
+            kname##_step(a + i, b + i, y + i, (unsigned)(n - i));             \
     }
 #define SX_SIMD_BINARY_KERNEL(...) SX_SIMD_BINARY_KERNEL_(__VA_ARGS__)
 
