@@ -55,7 +55,7 @@ sigma(0) = 0.5 exactly, sigma(+inf) = 1, sigma(-inf) = 0, NaN gives NaN.""",
     """>>> sx.sigmoid(np.array([-1.0, 0.0, 1.0]))
 array([0.26894142, 0.5       , 0.73105858])
 >>> sx.sigmoid(np.float32(-100.0))        # a subnormal, where 1/(1+exp(100)) is 0
-np.float32(3.7e-44)
+np.float32(3.8e-44)
 >>> x = np.linspace(-2, 2, 5, dtype=np.float32)
 >>> sx.sigmoid(x, out=x) is x              # in place
 True
@@ -94,7 +94,7 @@ overflows or cancels.  Exactly x where that is the rounded value (x <= -37 float
 x <= -17 float32), -0.0 for large x, full relative accuracy near 0.  float64 0.58 ulp
 measured for normal results, 0.76 in the subnormal tail (bound 1); float32 0.500010.""",
     """>>> sx.log_sigmoid(np.array([-800.0, 0.0, 800.0]))
-array([-800.        ,   -0.69314718,   -0.        ])
+array([-8.00000000e+02, -6.93147181e-01, -0.00000000e+00])
 """)
 
 DOCS["softplus"] = _doc(
@@ -103,7 +103,7 @@ DOCS["softplus"] = _doc(
 bounds: exactly x for large x, e^x in the far negative tail (subnormals included).
 Its derivative is :data:`sigmoid` (:data:`softplus_grad` is the same ufunc).""",
     """>>> sx.softplus(np.array([-800.0, 0.0, 800.0]))
-array([  0.        ,   0.69314718, 800.        ])
+array([0.00000000e+00, 6.93147181e-01, 8.00000000e+02])
 """)
 
 DOCS["logit"] = _doc(
@@ -147,7 +147,7 @@ DOCS["silu_grad"] = _doc(
 so a Taylor expansion about x0 is used there and the relative accuracy holds right up
 to the zero.  float64 0.76 ulp measured (bound 1), float32 0.500016.""",
     """>>> sx.silu_grad(np.array([-1.2784645427610738, 0.0, 50.0]))
-array([-1.24491569e-17,  5.00000000e-01,  1.00000000e+00])
+array([-2.45200794e-17,  5.00000000e-01,  1.00000000e+00])
 """)
 
 DOCS["log_sigmoid_grad"] = _doc(
