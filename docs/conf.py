@@ -71,8 +71,7 @@ intersphinx_mapping = {}            # no network at build time
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"sigmoid_ext {release}"
-html_static_path = ["_static"]
-html_css_files = ["custom.css"]
+html_static_path = []
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
