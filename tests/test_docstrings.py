@@ -21,30 +21,13 @@ for _name in sx.__all__:
         UFUNCS.setdefault(_obj.__name__, _obj)   # aliases are the same objects
 
 
-# Examples whose shown output is not what the ufunc gives (reported, to be corrected in
-# sigmoid_ext/_docs.py; the computed values are right, checked against mpmath).  strict:
-# once the text is fixed the xfail fails, and the entry must go.
-KNOWN_WRONG = {
-    "sigmoid": "sigmoid(np.float32(-100.0)) shows 3.7e-44; the correctly rounded float32 "
-               "subnormal of e^-100 = 3.72e-44 is 27 * 2^-149, which prints 3.8e-44",
-    "silu_grad": "silu_grad(-1.2784645427610738) shows -1.24491569e-17; the value "
-                 "(mpmath) is -2.452007939e-17, which the kernels return",
-    "softplus": "softplus([-800, 0, 800]) is printed by NumPy in scientific notation "
-                "(max/min > 1e3), not as [0., 0.69314718, 800.]",
-    "log_sigmoid": "log_sigmoid([-800, 0, 800]) is printed by NumPy in scientific notation "
-                   "(max/min > 1e3), not as [-800., -0.69314718, -0.]",
-}
-
-
 def test_every_ufunc_has_examples():
     assert len(UFUNCS) >= 11
     for name, uf in UFUNCS.items():
         assert ">>> " in uf.__doc__, f"{name}: no Examples in its docstring"
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_WRONG[n], strict=True))
-    if n in KNOWN_WRONG else n for n in sorted(UFUNCS)])
+@pytest.mark.parametrize("name", sorted(UFUNCS))
 def test_ufunc_docstring_examples(name):
     uf = UFUNCS[name]
     test = doctest.DocTestParser().get_doctest(
