@@ -47,7 +47,7 @@ def test_huge_thread_count_computes_every_element():
     _contig_f32(x, out, 100000)
     assert not np.isnan(out).any()
     assert (out[:-5] == 0.5).all()
-    np.testing.assert_array_equal(out[-5:], sigmoid_ext.sigmoid(x[-5:], threads=1))
+    np.testing.assert_array_equal(out[-5:], sigmoid_ext.sigmoid(x[-5:]))
     # in place as well
     _contig_f32(x, x, 100000)
     assert (x[:-5] == 0.5).all() and (x[-5:] > 0.5).all()
@@ -88,7 +88,7 @@ def _run(script, timeout=120):
 
 
 def test_small_job_after_many_threads_wakes_only_its_workers():
-    # Before: after one call with threads=1024, every later job woke all 255 workers, each
+    # Before: after one call on 1024 threads, every later job woke all 255 workers, each
     # then spinning 1 ms: a 2-thread call on 200k float32 went from ~1.3 ms CPU to ~28 ms.
     # CPU time per call (not wall time) is what the surplus workers burnt; it is compared
     # with the same loop in the same process before the big call.
@@ -96,21 +96,24 @@ def test_small_job_after_many_threads_wakes_only_its_workers():
         import time
         import numpy as np
         import sigmoid_ext as sx
+        sx._threads.available_cpus = lambda *a: 4096      # lift the cap for threads=1024
+        sx.set_num_threads(2)
         x = np.zeros(200_000, np.float32)
         def cpu_per_call(n=30):
             # Calls spaced past the workers' 1 ms spin, so that they sleep between calls
             # and each call has to wake them; the window covers the spin after the call.
-            sx.sigmoid(x, threads=2)
+            sx.sigmoid(x)
             cpu = 0.0
             for _ in range(n):
                 time.sleep(0.003)
                 t0 = time.process_time()
-                sx.sigmoid(x, threads=2)
+                sx.sigmoid(x)
                 time.sleep(0.002)
                 cpu += time.process_time() - t0
             return cpu / n
         fresh = cpu_per_call()
-        sx.sigmoid(np.zeros(20_000_000, np.float32), threads=1024)
+        with sx.num_threads(1024):
+            sx.sigmoid(np.zeros(20_000_000, np.float32))
         after = cpu_per_call()
         print(fresh, after)
     """)
@@ -131,9 +134,10 @@ def test_idle_workers_exit():
         many = lib.sx_pool_workers(), tasks()
         # a 2-thread job keeps its worker busy meanwhile; the others go
         x = np.zeros(200_000, np.float32)
+        sx.set_num_threads(2)
         t0 = time.monotonic()
         while lib.sx_pool_workers() > 1 and time.monotonic() - t0 < 30:
-            sx.sigmoid(x, threads=2)
+            sx.sigmoid(x)
             time.sleep(0.01)
         busy = lib.sx_pool_workers()
         t0 = time.monotonic()
