@@ -45,3 +45,24 @@ LD_BOUNDS = {
     "silu_grad": 4.5,           # 3.99 (3.31 within 1 of its zero)
     "log_sigmoid_grad": 2.5,    # 1.98
 }
+
+# Hard points of the family (issue 14, item 6): the largest errors that dense mpmath
+# scans found (`python tests/scan_hard_points.py --scale 5`, plus narrow scans of the
+# subnormal boundaries; docs/accuracy.md), each with the input where it occurs and the
+# bound stated for it.  (function, dtype name, region) -> (max ulp, at x, bound).
+HARD_POINTS = {
+    # x = X0's leading double: d = x - X0 is X0's own low part, whose rounding (2^-53 of
+    # d) then counts in full; every other input scanned is within 0.609 (0.608269 at
+    # -1.2162627572314553, by the edge of the Taylor window |x - X0| < 1/16).
+    ("silu_grad", "float64", "zero"): (0.756201, -1.2784645427610737, 0.76),
+    # next to v = t/(1-t) = 1/sqrt2, where the log's reduction switches (k*ln2 + log m
+    # loses a factor 2 of the 2^-56 error): bound 0.5 + 2^-55 * 2^53 = 0.75.
+    ("logit", "float64", "switch"): (0.557900, 0.4140987822330388, 0.75),
+    # subnormal results: the scale step rounds a second time, bound < 1 ulp.
+    ("silu", "float64", "subnormal"): (0.775756, -715.0002806409093, 1.0),
+    ("log_sigmoid", "float64", "subnormal"): (0.782554, 708.7497428796739, 1.0),
+    # outside the Taylor window (|x - X0| >= 1/32) the direct form's 2^-37 relative:
+    # 0.5 + 2^-13 ulp, above the family's 0.5 + 2^-15.
+    ("silu_grad", "float32", "near zero"): (0.500039, -1.224351167678833, 0.5 + 2.0**-13),
+}
+F32_SILU_GRAD = 0.5 + 2.0**-13
