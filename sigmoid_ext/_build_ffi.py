@@ -24,7 +24,6 @@ SOURCES = [
     f"{CSRC}/dispatch.c",
     f"{CSRC}/drivers.c",
     f"{CSRC}/parallel.c",
-    f"{CSRC}/longdouble.c",
     f"{CSRC}/isa/isa_baseline.c",
     f"{CSRC}/isa/isa_x86_64_v3.c",
     f"{CSRC}/isa/isa_x86_64_v4.c",
