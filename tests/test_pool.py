@@ -4,6 +4,7 @@ item 1), and a job wakes only the workers it uses, idle ones exiting (item 7).""
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import numpy as np
@@ -81,8 +82,9 @@ def test_more_than_2_pow_30_items_on_20000_threads(request):
 
 
 def _run(script, timeout=120):
+    # cwd outside the source tree, so the installed package is the one imported
     res = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
-                         text=True, timeout=timeout)
+                         text=True, timeout=timeout, cwd=tempfile.gettempdir())
     assert res.returncode == 0, res.stderr
     return res.stdout
 

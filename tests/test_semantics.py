@@ -388,6 +388,7 @@ def test_up_to_64_dimensions():
 def test_call_from_del_during_interpreter_teardown():
     import subprocess
     import sys
+    import tempfile
 
     code = """
 import numpy as np, sigmoid_ext as sx
@@ -397,7 +398,7 @@ class Late:
 keep = Late()
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       timeout=60)
+                       timeout=60, cwd=tempfile.gettempdir())   # the installed package
     assert r.returncode == 0, r.stderr
     assert "late 0.5" in r.stdout and "Error" not in r.stderr, (r.stdout, r.stderr)
 
