@@ -10,23 +10,56 @@ from ._version import __version__
 
 
 def compiled_isas() -> list:
-    """Names of the instruction-set paths compiled into this build, best last."""
+    """Names of the instruction-set paths compiled into this build, best last.
+
+    Examples
+    --------
+    >>> import sigmoid_ext as sx
+    >>> sx.compiled_isas()[0]            # the portable path is always there
+    'baseline'
+    """
     return [ffi.string(lib.sx_isa_name(i)).decode() for i in range(lib.sx_isa_count())]
 
 
 def available_isas() -> list:
-    """The compiled paths this CPU can run, best last."""
+    """The compiled paths this CPU can run, best last.
+
+    Examples
+    --------
+    >>> import sigmoid_ext as sx
+    >>> set(sx.available_isas()) <= set(sx.compiled_isas())
+    True
+    """
     return [ffi.string(lib.sx_isa_name(i)).decode()
             for i in range(lib.sx_isa_count()) if lib.sx_isa_supported(i)]
 
 
 def get_isa() -> str:
-    """The path calls use now."""
+    """The path calls use now (the best available one unless :func:`set_isa` or
+    ``SIGMOID_EXT_ISA`` chose another).
+
+    Examples
+    --------
+    >>> import sigmoid_ext as sx
+    >>> sx.get_isa() in sx.available_isas()
+    True
+    """
     return ffi.string(lib.sx_isa_active()).decode()
 
 
 def set_isa(name: str) -> None:
-    """Force an instruction-set path by name (see :func:`available_isas`), or "auto"."""
+    """Force an instruction-set path by name (see :func:`available_isas`), or "auto".
+
+    Raises ValueError for a name that is not compiled in or that this CPU cannot run.
+
+    Examples
+    --------
+    >>> import sigmoid_ext as sx
+    >>> sx.set_isa("baseline")
+    >>> sx.get_isa()
+    'baseline'
+    >>> sx.set_isa("auto")               # back to the best one
+    """
     if not isinstance(name, str):
         raise TypeError(f"isa name must be a str, not {type(name).__name__}")
     if "\x00" in name:         # C would read only up to the NUL: "avx2\0junk" as "avx2"
@@ -50,7 +83,15 @@ def _select_from_env() -> None:
 
 
 def config() -> dict:
-    """The configuration as a dict (what :func:`show_config` prints)."""
+    """The configuration as a dict (what :func:`show_config` prints).
+
+    Examples
+    --------
+    >>> import sigmoid_ext as sx
+    >>> sorted(sx.config())              # doctest: +NORMALIZE_WHITESPACE
+    ['available_isas', 'compiled_isas', 'num_threads', 'parallel_threshold',
+     'selected_isa', 'version']
+    """
     from ._threads import get_num_threads
 
     return {
@@ -64,7 +105,15 @@ def config() -> dict:
 
 
 def show_config() -> None:
-    """Print the version, the compiled instruction-set paths and the one in use."""
+    """Print the version, the compiled instruction-set paths and the one in use.
+
+    Examples
+    --------
+    >>> import sigmoid_ext as sx
+    >>> sx.show_config()                 # doctest: +ELLIPSIS
+    sigmoid_ext ...
+    ...baseline...selected: ...
+    """
     c = config()
     print(f"sigmoid_ext {c['version']}")
     for name in c["compiled_isas"]:

@@ -12,7 +12,11 @@ import math
 
 
 def sigmoid(x: float) -> float:
-    """1/(1+e^-x)."""
+    """1/(1+e^-x).
+
+    >>> sigmoid(0.0)
+    0.5
+    """
     if math.isnan(x):
         return math.nan
     e = math.exp(-abs(x))
@@ -20,7 +24,11 @@ def sigmoid(x: float) -> float:
 
 
 def sigmoid_grad(x: float) -> float:
-    """sigma(x)*sigma(-x) = e^-|x|/(1+e^-|x|)^2."""
+    """sigma(x)*sigma(-x) = e^-|x|/(1+e^-|x|)^2.
+
+    >>> sigmoid_grad(0.0)
+    0.25
+    """
     if math.isnan(x):
         return math.nan
     e = math.exp(-abs(x))
@@ -28,13 +36,21 @@ def sigmoid_grad(x: float) -> float:
 
 
 def sigmoid_backward(grad_output: float, output: float) -> float:
-    """grad_output * output * (1 - output)."""
+    """grad_output * output * (1 - output).
+
+    >>> sigmoid_backward(2.0, 0.5)
+    0.5
+    """
     return grad_output * (output * (1.0 - output))
 
 
 def log_sigmoid(x: float) -> float:
     """log sigma(x) = min(x, 0) - log1p(e^-|x|); -0.0 (not +0.0) where the tiny negative
-    value rounds to zero, +inf included."""
+    value rounds to zero, +inf included.
+
+    >>> log_sigmoid(-800.0)
+    -800.0
+    """
     if math.isnan(x):
         return math.nan
     if x >= 0:
@@ -43,14 +59,22 @@ def log_sigmoid(x: float) -> float:
 
 
 def softplus(x: float) -> float:
-    """log(1 + e^x) = max(x, 0) + log1p(e^-|x|)."""
+    """log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
+
+    >>> softplus(800.0)
+    800.0
+    """
     if math.isnan(x):
         return math.nan
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
 def logit(p: float) -> float:
-    """log(p/(1-p)); the log1p form near p = 1/2, where log(p/(1-p)) cancels."""
+    """log(p/(1-p)); the log1p form near p = 1/2, where log(p/(1-p)) cancels.
+
+    >>> logit(0.5)
+    0.0
+    """
     if not 0.0 <= p <= 1.0:                       # also NaN
         return math.nan
     if p == 0.0 or p == 1.0:
@@ -61,7 +85,11 @@ def logit(p: float) -> float:
 
 
 def logit_grad(p: float) -> float:
-    """1/(p(1-p)); +inf at 0, 1 and on overflow."""
+    """1/(p(1-p)); +inf at 0, 1 and on overflow.
+
+    >>> logit_grad(0.5)
+    4.0
+    """
     if not 0.0 <= p <= 1.0:
         return math.nan
     d = p * (1.0 - p)
@@ -77,7 +105,11 @@ def _times_exp(c: float, x: float) -> float:
 
 
 def silu(x: float) -> float:
-    """x * sigma(x) = x e^x/(1 + e^x) for x < 0; -0.0 at -inf (no inf*0)."""
+    """x * sigma(x) = x e^x/(1 + e^x) for x < 0; -0.0 at -inf (no inf*0).
+
+    >>> silu(0.0)
+    0.0
+    """
     if math.isinf(x):
         return x if x > 0 else -0.0
     if x < 0:
@@ -88,7 +120,11 @@ def silu(x: float) -> float:
 def silu_grad(x: float) -> float:
     """sigma(x) (1 + x sigma(-x)) = e^x (1 + x + e^x)/(1 + e^x)^2 for x < 0.  Loses
     relative accuracy next to the zero x0 = -1.2784645...; the tests check that region
-    against mpmath instead."""
+    against mpmath instead.
+
+    >>> silu_grad(0.0)
+    0.5
+    """
     if math.isinf(x):
         return 1.0 if x > 0 else -0.0
     if x < 0:
@@ -98,12 +134,20 @@ def silu_grad(x: float) -> float:
 
 
 def log_sigmoid_grad(x: float) -> float:
-    """sigma(-x)."""
+    """sigma(-x).
+
+    >>> log_sigmoid_grad(0.0)
+    0.5
+    """
     return sigmoid(-x)
 
 
 def sigmoid_and_grad(x: float) -> tuple:
-    """(sigma(x), sigma'(x))."""
+    """(sigma(x), sigma'(x)).
+
+    >>> sigmoid_and_grad(0.0)
+    (0.5, 0.25)
+    """
     return sigmoid(x), sigmoid_grad(x)
 
 

@@ -130,6 +130,13 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
     accuracy (float32 within 0.5 + 2^-3 ulp on every path, correct subnormal tails) on CPU
     float32/float64 tensors; other tensors use ``torch.sigmoid``.  Differentiable; the
     gradient is ``grad * y * (1 - y)`` evaluated by :func:`sigmoid_ext.sigmoid_backward`.
+
+    >>> import torch
+    >>> import sigmoid_ext.torch as sxt
+    >>> x = torch.tensor([0.0, 2.0], requires_grad=True)
+    >>> sxt.sigmoid(x).sum().backward()
+    >>> x.grad
+    tensor([0.2500, 0.1050])
     """
     return _front(x, "sigmoid", _Sigmoid, torch.sigmoid)
 
@@ -190,7 +197,13 @@ _LogSigmoid = _saving_input("log_sigmoid", _log_sigmoid_derivative,
 def silu(x: torch.Tensor) -> torch.Tensor:
     """SiLU (swish), ``x * sigmoid(x)``, like ``torch.nn.functional.silu``, computed by
     :func:`sigmoid_ext.silu` on CPU float32/float64 tensors (other tensors: PyTorch's
-    op).  Differentiable; the gradient comes from :func:`sigmoid_ext.silu_grad`."""
+    op).  Differentiable; the gradient comes from :func:`sigmoid_ext.silu_grad`.
+
+    >>> import torch
+    >>> import sigmoid_ext.torch as sxt
+    >>> sxt.silu(torch.tensor([-1.0, 0.0, 2.0]))
+    tensor([-0.2689,  0.0000,  1.7616])
+    """
     return _front(x, "silu", _Silu, F.silu)
 
 
@@ -198,5 +211,11 @@ def log_sigmoid(x: torch.Tensor) -> torch.Tensor:
     """``log(sigmoid(x))`` without overflow or cancellation, like
     ``torch.nn.functional.logsigmoid``, computed by :func:`sigmoid_ext.log_sigmoid` on
     CPU float32/float64 tensors (other tensors: PyTorch's op).  Differentiable; the
-    gradient is ``grad * sigmoid(-x)``, evaluated by :func:`sigmoid_ext.sigmoid`."""
+    gradient is ``grad * sigmoid(-x)``, evaluated by :func:`sigmoid_ext.sigmoid`.
+
+    >>> import torch
+    >>> import sigmoid_ext.torch as sxt
+    >>> sxt.log_sigmoid(torch.tensor([-200.0, 0.0]))
+    tensor([-200.0000,   -0.6931])
+    """
     return _front(x, "log_sigmoid", _LogSigmoid, F.logsigmoid)

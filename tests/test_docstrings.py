@@ -40,3 +40,22 @@ def test_ufunc_docstring_examples(name):
         runner.run(test, out=failures.append)
     assert runner.failures == 0, "".join(failures)
 
+
+
+@pytest.mark.parametrize("module", ["sigmoid_ext._threads", "sigmoid_ext._config",
+                                    "sigmoid_ext.reference", "sigmoid_ext.torch"])
+def test_module_docstring_examples(module):
+    """The Examples of the Python-level API (threads, configuration, the reference
+    oracle, the PyTorch bridge) run as written, on the installed package."""
+    import importlib
+
+    if module == "sigmoid_ext.torch":
+        pytest.importorskip("torch")
+    mod = importlib.import_module(module)
+    tests = [t for t in doctest.DocTestFinder().find(mod) if t.examples]
+    assert tests, f"{module}: no examples"
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    failures: list = []
+    for t in tests:
+        runner.run(t, out=failures.append)
+    assert runner.failures == 0, "".join(failures)
