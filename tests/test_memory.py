@@ -18,6 +18,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from support import mem_available
 
 import sigmoid_ext
 
@@ -146,22 +147,12 @@ def test_guard_page_harness_catches_overruns():
     assert proc.returncode != 0 and "OK" not in proc.stdout   # -11, or 1 under ASan
 
 
-def _mem_available() -> int:
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
 
 @pytest.mark.slow
 def test_more_than_2_pow_31_items_in_place(request):
     if "slow" not in (request.config.getoption("markexpr") or ""):
         pytest.skip("memory-hungry: run with -m slow")
-    if _mem_available() < 20 * 2**30:
+    if mem_available() < 20 * 2**30:
         pytest.skip("needs 20 GiB of free memory")
     n = 2**31 + 4099
     x = np.zeros(n, np.float32)

@@ -9,6 +9,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from support import mem_available
 
 import sigmoid_ext
 from sigmoid_ext._sigmoid_ext_cffi import ffi, lib
@@ -54,16 +55,6 @@ def test_huge_thread_count_computes_every_element():
     assert (x[:-5] == 0.5).all() and (x[-5:] > 0.5).all()
 
 
-def _mem_available():
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
 
 @pytest.mark.slow
 def test_more_than_2_pow_30_items_on_20000_threads(request):
@@ -71,7 +62,7 @@ def test_more_than_2_pow_30_items_on_20000_threads(request):
     # the last 65,536 items (from index 65535 * 16384) at 0.0.
     if "slow" not in (request.config.getoption("markexpr") or ""):
         pytest.skip("memory-hungry: run with -m slow")
-    if _mem_available() < 6 * 2**30:
+    if mem_available() < 6 * 2**30:
         pytest.skip("needs 6 GiB of free memory")
     n = 1_073_790_976
     x = np.zeros(n, np.float32)

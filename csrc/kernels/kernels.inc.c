@@ -195,8 +195,8 @@ static inline double sx_backward_f64(double g, double y)
 }
 #endif
 
-/* Two inputs, one output, for sigmoid_backward: the lanes loop as SX_BINARY_KERNEL,
- * then the rare lanes (SX_BACKWARD_RARE) are redone by the wide formula.  The inputs are
+/* Two inputs, one output, for sigmoid_backward: a block of lanes, then the rare lanes
+ * (SX_BACKWARD_RARE) are redone by the wide formula.  The inputs are
  * read again before the block is copied out, so out may alias either input. */
 #define SX_BACKWARD_KERNEL(kname, T, fn, wide_fn)                             \
     static void kname(char *const *args, size_t n)                            \
@@ -236,21 +236,6 @@ static inline double sx_backward_f64(double g, double y)
                  * order, which differs between SIMD body and scalar tail. */ \
                 buf[j] = v == v ? r : v + v;                                  \
             }                                                                 \
-            memcpy(y + i, buf, m * sizeof(T));                                \
-        }                                                                     \
-    }
-
-#define SX_BINARY_KERNEL(kname, T, fn)                                        \
-    static void kname(char *const *args, size_t n)                            \
-    {                                                                         \
-        const T *a = (const T *)args[0];                                      \
-        const T *b = (const T *)args[1];                                      \
-        T *y = (T *)args[2];                                                  \
-        T buf[SX_BLOCK];                                                      \
-        for (size_t i = 0; i < n; i += SX_BLOCK) {                            \
-            size_t m = n - i < SX_BLOCK ? n - i : SX_BLOCK;                   \
-            for (size_t j = 0; j < m; j++)                                    \
-                buf[j] = fn(a[i + j], b[i + j]);                              \
             memcpy(y + i, buf, m * sizeof(T));                                \
         }                                                                     \
     }
