@@ -290,7 +290,12 @@ int64_t sx_set_stream_threshold(int64_t bytes)
 static sx_kernel sx_pick_kernel(const sx_call *c, int64_t n)
 {
     const int64_t out_bytes = n * (int64_t)c->isz * (c->nargs - c->nin);
-    if (out_bytes < sx_stream_threshold())
+    /* The setting read in place: every call passes here, and the exported getter is a
+     * call through the PLT (-fPIC), a few ns on a 250 ns one-element call. */
+    int64_t threshold = atomic_load_explicit(&sx_stream_bytes, memory_order_relaxed);
+    if (threshold < 0)
+        threshold = sx_stream_threshold();
+    if (out_bytes < threshold)
         return c->kernel;
     const sx_isa_table *st = sx_stream_table(c->table);
     sx_kernel k = st != NULL ? st->kernels[c->func][c->dtype] : NULL;
