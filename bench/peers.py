@@ -118,6 +118,19 @@ def _sx_make(fn: str, o: Operands) -> Thunk:
     return lambda: f(o.x, out=o.out)
 
 
+def _alloc_copy(fn: str, o: Operands) -> Thunk | None:
+    """The yardstick of sigmoid_alloc: a fresh array written once (np.empty, whose
+    pages are faulted in by the np.copyto that fills it)."""
+    if fn != "sigmoid_alloc":
+        return None
+
+    def copy() -> np.ndarray:
+        r = np.empty_like(o.x)
+        np.copyto(r, o.x)
+        return r
+    return copy
+
+
 def _sx_two_calls(fn: str, o: Operands) -> Thunk | None:
     """sigma and sigma' by two calls (two reads of x): what sigmoid_and_grad saves."""
     if fn != "sigmoid_and_grad":
@@ -365,12 +378,13 @@ def _sx_torch_peer() -> Peer | None:
 # short names users type for them.
 PEER_PACKAGES: dict = {
     "sigmoid_ext": None, "sigmoid_ext 2 calls": None, "sigmoid_ext 1 thread": None,
-    "sigmoid_ext plain stores": None,
+    "sigmoid_ext plain stores": None, "np.empty + np.copyto": None,
     "numpy naive": None, "numpy in-place": None, "scipy expit": "scipy",
     "numexpr": "numexpr", "torch": "torch", "sigmoid_ext.torch": "torch",
 }
 # Kept whatever --peers says: sigmoid_ext itself and its own variants.
-ALWAYS = ("sigmoid_ext", "sigmoid_ext 2 calls", "sigmoid_ext 1 thread")
+ALWAYS = ("sigmoid_ext", "sigmoid_ext 2 calls", "sigmoid_ext 1 thread",
+          "np.empty + np.copyto")
 # Run only when --peers names them: sigmoid_ext with its streaming stores off, so that a
 # run shows what they change (its speedup column: plain-store time / default time).
 OPT_IN = ("sigmoid_ext plain stores",)
@@ -402,6 +416,7 @@ def installed_peers(include: list | None = None, threads: int = 1) -> list:
     peers = [Peer("sigmoid_ext", sigmoid_ext.__version__, _sx_make, threaded=True),
              Peer("sigmoid_ext 2 calls", sigmoid_ext.__version__, _sx_two_calls,
                   threaded=True),
+             Peer("np.empty + np.copyto", np.__version__, _alloc_copy),
              Peer("numpy naive", np.__version__, _numpy_naive),
              Peer("numpy in-place", np.__version__, _numpy_inplace)]
     if threads > 1:
