@@ -32,6 +32,7 @@ the cores that other work could use).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -134,6 +135,13 @@ def main(argv: list | None = None) -> int:
         return 0
 
     workloads = [w for w in args.workloads.split(",") if w]
+    bad = [w for w in workloads if w not in WORKLOADS]
+    if bad:
+        p.error(f"unknown workload(s) {', '.join(bad)}; choose from {', '.join(WORKLOADS)}")
+    if "dask" in workloads and importlib.util.find_spec("dask") is None:
+        print("spin_cost: dask is not installed, the dask workload is skipped",
+              file=sys.stderr)
+        workloads.remove("dask")
     settings = _settings([int(s) for s in args.spin_us.split(",") if s])
     results: dict = {}
     for _ in range(args.rounds):
