@@ -28,8 +28,8 @@ mkdir -p "$work/src" && (cd "$work" && find . -mindepth 1 -maxdepth 1 ! -name sr
 SIGMOID_EXT_SANITIZE=1 "$work/venv/bin/pip" install -q -e "$work/src[test]"
 so=$(ls "$work"/src/sigmoid_ext/_sigmoid_ext_cffi*.so)
 # The extension must really be instrumented, or a clean run would prove nothing.
-nm -D "$so" | grep -q __asan_report || { echo "not built with ASan: $so"; exit 1; }
-nm -D "$so" | grep -q __ubsan_handle || { echo "not built with UBSan: $so"; exit 1; }
+nm -D "$so" | grep -c __asan_report >/dev/null || { echo "not built with ASan: $so"; exit 1; }
+nm -D "$so" | grep -c __ubsan_handle >/dev/null || { echo "not built with UBSan: $so"; exit 1; }
 
 asan=$("$CC" -print-file-name=libasan.so)
 ubsan=$("$CC" -print-file-name=libubsan.so)
