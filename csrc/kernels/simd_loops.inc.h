@@ -53,10 +53,17 @@
  * still stored after its vector (a scalar store to a line the core has just streamed:
  * ordered for the core itself, and rare).  The vector type picks the instruction. */
 #define SX_STREAM_ALIGN 64
-#define SX_STREAM_STORE(p, v)                                                 \
+#if defined(__x86_64__) || defined(__i386__)
+#  define SX_STREAM_TWIN(...) __VA_ARGS__
+#  define SX_STREAM_STORE(p, v)                                               \
     _Generic((v), __m512: _mm512_stream_ps, __m512d: _mm512_stream_pd,        \
              __m256: _mm256_stream_ps, __m256d: _mm256_stream_pd)((p), (v))
-#define SX_STREAM_FENCE() _mm_sfence()
+#  define SX_STREAM_FENCE() _mm_sfence()
+#else
+/* No streaming twins elsewhere yet (aarch64 would use stnp): the kernels only. */
+#  define SX_STREAM_TWIN(...)
+#  define SX_STREAM_STORE(p, v) SX_STREAM_STORE_is_x86_only
+#endif
 /* Elements before the first output element at a SX_STREAM_ALIGN boundary (at most n). */
 #define SX_STREAM_HEAD(y, n)                                                  \
     ({                                                                        \
@@ -65,7 +72,8 @@
         h_ < (n) ? h_ : (n);                                                  \
     })
 /* Store m lanes of v at p: streamed (nt, whole vectors only) or plain. */
-#define SX_SIMD_STORE_(ST, STN, VN, p, m, v, nt)                              \
+#if defined(__x86_64__) || defined(__i386__)
+#  define SX_SIMD_STORE_(ST, STN, VN, p, m, v, nt)                            \
     do {                                                                      \
         if ((m) != VN)                                                        \
             STN(p, m, v);                                                     \
@@ -74,6 +82,15 @@
         else                                                                  \
             ST(p, v);                                                         \
     } while (0)
+#else
+#  define SX_SIMD_STORE_(ST, STN, VN, p, m, v, nt)                            \
+    do {                                                                      \
+        if ((m) != VN)                                                        \
+            STN(p, m, v);                                                     \
+        else                                                                  \
+            ST(p, v);                                                         \
+    } while (0)
+#endif
 
 /* One vector: m lanes live (m == VN: plain load and store). */
 #define SX_SIMD_UNARY_STEP(T, VT, VN, LD, ST, LDN, STN, x, y, m, vec_fn, rare_fn,     \
@@ -109,6 +126,7 @@
             SX_SIMD_UNARY_STEP(T, VT, VN, LD, ST, LDN, STN, x + i, y + i,     \
                                (unsigned)(n - i), vec_fn, rare_fn, scalar_fn); \
     }                                                                         \
+    SX_STREAM_TWIN(                                                           \
     static void kname##_nt(char *const *args, size_t n)                       \
     {                                                                         \
         const T *x = (const T *)args[0];                                      \
@@ -123,7 +141,8 @@
             SX_SIMD_UNARY_STEP(T, VT, VN, LD, ST, LDN, STN, x + i, y + i,     \
                                (unsigned)(n - i), vec_fn, rare_fn, scalar_fn); \
         SX_STREAM_FENCE();                                                    \
-    }
+    }                                                                         \
+    )
 #define SX_SIMD_UNARY_KERNEL(...) SX_SIMD_UNARY_KERNEL_(__VA_ARGS__)
 
 /* Two inputs, one output (sigmoid_backward): rare_fn(a, b, r) picks the lanes whose
@@ -158,6 +177,7 @@
         if (i < n)                                                            \
             kname##_step(a + i, b + i, y + i, (unsigned)(n - i), 0);          \
     }                                                                         \
+    SX_STREAM_TWIN(                                                           \
     static void kname##_nt(char *const *args, size_t n)                       \
     {                                                                         \
         const T *a = (const T *)args[0], *b = (const T *)args[1];             \
@@ -170,7 +190,8 @@
         if (i < n)                                                            \
             kname##_step(a + i, b + i, y + i, (unsigned)(n - i), 0);          \
         SX_STREAM_FENCE();                                                    \
-    }
+    }                                                                         \
+    )
 #define SX_SIMD_BINARY_KERNEL(...) SX_SIMD_BINARY_KERNEL_(__VA_ARGS__)
 
 /* sigma and sigma' from one evaluation of the shared parts (type PARTS, from parts_fn). */
@@ -206,6 +227,7 @@
         if (i < n)                                                            \
             kname##_step(x + i, y + i, g + i, (unsigned)(n - i), 0);          \
     }                                                                         \
+    SX_STREAM_TWIN(                                                           \
     /* Both outputs stream only when they share their offset within a line   \
      * (np.empty_like pairs do); otherwise the plain loop. */                 \
     static void kname##_nt(char *const *args, size_t n)                       \
@@ -224,7 +246,8 @@
         if (i < n)                                                            \
             kname##_step(x + i, y + i, g + i, (unsigned)(n - i), 0);          \
         SX_STREAM_FENCE();                                                    \
-    }
+    }                                                                         \
+    )
 #define SX_SIMD_PAIR_KERNEL(...) SX_SIMD_PAIR_KERNEL_(__VA_ARGS__)
 
 #endif
