@@ -28,8 +28,10 @@ FUNCTIONS = ("sigmoid", "grad", "backward", "log_sigmoid", "softplus", "logit", 
 DEFAULT_FUNCTIONS = ("sigmoid", "grad", "backward")     # what a plain run times
 FAMILY = ("log_sigmoid", "softplus", "logit", "silu", "silu_grad")
 # Speed only: fwdbwd is forward then backward; sigmoid_alloc is sigmoid with every peer
-# allocating its result (no out=), where first-touching the fresh pages is the cost.
-SPEED_FUNCTIONS = FUNCTIONS + ("fwdbwd", "sigmoid_alloc")
+# allocating its result (no out=), where first-touching the fresh pages is the cost;
+# sigmoid_inplace is sigmoid with out= its input (each round works on the previous
+# round's results, all in (0, 1) after the first: the speed does not depend on them).
+SPEED_FUNCTIONS = FUNCTIONS + ("fwdbwd", "sigmoid_alloc", "sigmoid_inplace")
 
 Thunk = Callable[[], Any]
 
@@ -66,6 +68,10 @@ def make_operands(function: str, n: int, dtype: Any, seed: int = 0) -> Operands:
         return Operands(x=x, g=rng.standard_normal(n).astype(dtype), out=out, tmp=tmp)
     if function == "logit":
         x = sigmoid_ext.sigmoid(x)                  # p in (0, 1), logit(p) in [-10, 10]
+    if function == "sigmoid_inplace":
+        # out starts as a copy of x and is both input and output: one array read and
+        # written, the bytes of a copy (n_streams counts x for the read).
+        return Operands(x=x, out=x.copy(), tmp=tmp)
     return Operands(x=x, out=out, tmp=tmp, n_out=2 if function == "sigmoid_and_grad" else 1)
 
 
@@ -82,6 +88,9 @@ class Peer:
     threaded: bool = False     # False: the library always runs on one thread
     # sigmoid_ext's thread count while this peer runs: None = the run's --threads.
     sx_threads: int | None = None
+    # False: sigmoid_ext's streaming stores are off while this peer runs (plain stores
+    # at every size), for the "sigmoid_ext plain stores" comparison.
+    sx_stream: bool = True
 
 
 # ------------------------------------------------------------------------ sigmoid_ext
@@ -103,8 +112,23 @@ def _sx_make(fn: str, o: Operands) -> Thunk:
         return lambda: sigmoid_ext.sigmoid_and_grad(o.x, out=(o.out, o.tmp))
     if fn == "sigmoid_alloc":
         return lambda: sigmoid_ext.sigmoid(o.x)
+    if fn == "sigmoid_inplace":
+        return lambda: sigmoid_ext.sigmoid(o.out, out=o.out)
     f = getattr(sigmoid_ext, fn)               # sigmoid and the family: same name
     return lambda: f(o.x, out=o.out)
+
+
+def _alloc_copy(fn: str, o: Operands) -> Thunk | None:
+    """The yardstick of sigmoid_alloc: a fresh array written once (np.empty, whose
+    pages are faulted in by the np.copyto that fills it)."""
+    if fn != "sigmoid_alloc":
+        return None
+
+    def copy() -> np.ndarray:
+        r = np.empty_like(o.x)
+        np.copyto(r, o.x)
+        return r
+    return copy
 
 
 def _sx_two_calls(fn: str, o: Operands) -> Thunk | None:
@@ -122,6 +146,8 @@ def _sx_two_calls(fn: str, o: Operands) -> Thunk | None:
 
 def _numpy_naive(fn: str, o: Operands) -> Thunk:
     # The textbook expressions, each allocating its temporaries, as most code writes them.
+    if fn == "sigmoid_inplace":
+        return None                 # the naive expression has no in-place form
     if fn in ("sigmoid", "sigmoid_alloc"):
         return lambda: 1 / (1 + np.exp(-o.x))
     if fn in ("grad", "sigmoid_and_grad"):
@@ -150,7 +176,7 @@ _NAIVE_FAMILY = {
 
 def _numpy_inplace(fn: str, o: Operands) -> Thunk | None:
     # The best plain NumPy can do: one pass per operation, no allocation (out=).
-    if fn not in DEFAULT_FUNCTIONS + ("fwdbwd",):
+    if fn not in DEFAULT_FUNCTIONS + ("fwdbwd", "sigmoid_inplace"):
         return None
 
     def sig(x: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -161,6 +187,8 @@ def _numpy_inplace(fn: str, o: Operands) -> Thunk | None:
 
     if fn == "sigmoid":
         return lambda: sig(o.x, o.out)
+    if fn == "sigmoid_inplace":
+        return lambda: sig(o.out, o.out)
     if fn == "grad":
         def grad() -> np.ndarray:
             sig(o.x, o.out)
@@ -193,6 +221,8 @@ def _scipy_peer() -> Peer | None:
             return lambda: expit(o.x, out=o.out)
         if fn == "sigmoid_alloc":
             return lambda: expit(o.x)
+        if fn == "sigmoid_inplace":
+            return lambda: expit(o.out, out=o.out)
         if fn == "logit":
             return lambda: scipy.special.logit(o.x, out=o.out)
         if fn == "log_sigmoid" and hasattr(scipy.special, "log_expit"):
@@ -223,6 +253,8 @@ def _numexpr_peer() -> Peer | None:
         # frame inspection numexpr otherwise does on every call.
         if fn == "sigmoid_alloc":
             return lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.x})
+        if fn == "sigmoid_inplace":
+            return lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": o.out}, out=o.out)
         if fn not in DEFAULT_FUNCTIONS + ("fwdbwd",):
             return None
         if fn == "sigmoid":
@@ -266,6 +298,8 @@ def _torch_peer() -> Peer | None:
             return lambda: torch.sigmoid(x, out=out)
         if fn == "sigmoid_alloc":
             return lambda: torch.sigmoid(x)
+        if fn == "sigmoid_inplace":
+            return lambda: out.sigmoid_()
         # What autograd computes for sigmoid: sigmoid_backward(ones, y) = y*(1-y), here
         # with grad_output = 1 folded in (y into tmp, 1-y into out, product into out).
         tmp = torch.from_numpy(o.tmp)
@@ -344,11 +378,16 @@ def _sx_torch_peer() -> Peer | None:
 # short names users type for them.
 PEER_PACKAGES: dict = {
     "sigmoid_ext": None, "sigmoid_ext 2 calls": None, "sigmoid_ext 1 thread": None,
+    "sigmoid_ext plain stores": None, "np.empty + np.copyto": None,
     "numpy naive": None, "numpy in-place": None, "scipy expit": "scipy",
     "numexpr": "numexpr", "torch": "torch", "sigmoid_ext.torch": "torch",
 }
 # Kept whatever --peers says: sigmoid_ext itself and its own variants.
-ALWAYS = ("sigmoid_ext", "sigmoid_ext 2 calls", "sigmoid_ext 1 thread")
+ALWAYS = ("sigmoid_ext", "sigmoid_ext 2 calls", "sigmoid_ext 1 thread",
+          "np.empty + np.copyto")
+# Run only when --peers names them: sigmoid_ext with its streaming stores off, so that a
+# run shows what they change (its speedup column: plain-store time / default time).
+OPT_IN = ("sigmoid_ext plain stores",)
 PEER_ALIASES: dict = {"scipy": ["scipy expit"], "expit": ["scipy expit"],
                       "numpy": ["numpy naive", "numpy in-place"], "ne": ["numexpr"]}
 
@@ -377,19 +416,22 @@ def installed_peers(include: list | None = None, threads: int = 1) -> list:
     peers = [Peer("sigmoid_ext", sigmoid_ext.__version__, _sx_make, threaded=True),
              Peer("sigmoid_ext 2 calls", sigmoid_ext.__version__, _sx_two_calls,
                   threaded=True),
+             Peer("np.empty + np.copyto", np.__version__, _alloc_copy),
              Peer("numpy naive", np.__version__, _numpy_naive),
              Peer("numpy in-place", np.__version__, _numpy_inplace)]
     if threads > 1:
         peers.insert(1, Peer("sigmoid_ext 1 thread", sigmoid_ext.__version__, _sx_make,
                              sx_threads=1))
+    peers.append(Peer("sigmoid_ext plain stores", sigmoid_ext.__version__, _sx_make,
+                      threaded=True, sx_stream=False))
     for factory in (_scipy_peer, _numexpr_peer, _torch_peer, _sx_torch_peer):
         p = factory()
         if p is not None:
             peers.append(p)
+    wanted, _ = resolve_peer_names(include or [])
     if include:
-        wanted, _ = resolve_peer_names(include)
         peers = [p for p in peers if p.name in ALWAYS or p.name in wanted]
-    return peers
+    return [p for p in peers if p.name not in OPT_IN or p.name in wanted]
 
 
 def missing_peers(include: list) -> list:

@@ -11,11 +11,13 @@ from typing import Any, TextIO
 import numpy as np
 
 import sigmoid_ext
+from sigmoid_ext._sigmoid_ext_cffi import lib
 
 from .peers import Peer, copyto_thunk, make_operands
 from .timing import measure_stable
 
 COPYTO = "np.copyto"
+NO_STREAM = 1 << 62     # a stream threshold no array reaches: plain stores throughout
 
 
 @dataclass
@@ -153,11 +155,17 @@ def run_speed(peers: list, functions: list, dtypes: list, sizes: list, threads: 
                                                max_spread=max_spread, progress=progress))
     finally:
         sigmoid_ext.set_num_threads(saved)
+        lib.sx_set_stream_threshold(-1)
     return rows
 
 
-def _thread_setter(n: int) -> Any:
-    return lambda: sigmoid_ext.set_num_threads(n)
+def _thread_setter(n: int, stream: bool = True) -> Any:
+    """Before a peer's round: sigmoid_ext's thread count, and its streaming stores on
+    (the default threshold) or off."""
+    def setup() -> None:
+        sigmoid_ext.set_num_threads(n)
+        lib.sx_set_stream_threshold(-1 if stream else NO_STREAM)
+    return setup
 
 
 def _one_point(peers: list[Peer], fn: str, dt: np.dtype, n: int, threads: int, *,
@@ -171,7 +179,7 @@ def _one_point(peers: list[Peer], fn: str, dt: np.dtype, n: int, threads: int, *
         t = p.make(fn, o)
         if t is not None:
             thunks.append((p.name, t))
-            setups.append(_thread_setter(p.sx_threads or threads))
+            setups.append(_thread_setter(p.sx_threads or threads, p.sx_stream))
     rows = []
     # Every peer's rounds interleaved, so a drift of the machine's speed hits all alike.
     timings = measure_stable([thunk for _, thunk in thunks], n, min_time=min_time,

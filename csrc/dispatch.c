@@ -8,11 +8,14 @@ extern const sx_isa_table sx_table_baseline;
 #if defined(__x86_64__) && defined(__GNUC__)
 extern const sx_isa_table sx_table_avx2;
 extern const sx_isa_table sx_table_avx512;
+extern const sx_isa_table sx_stream_table_avx2;
+extern const sx_isa_table sx_stream_table_avx512;
 #endif
 
 typedef struct {
     const sx_isa_table *table;
     int (*supported)(void);
+    const sx_isa_table *stream;     /* streaming-store twins (NULL: none) */
 } sx_isa_entry;
 
 static int sx_always(void) { return 1; }
@@ -25,10 +28,10 @@ static int sx_has_v4(void) { __builtin_cpu_init(); return __builtin_cpu_supports
 
 /* Best last: "auto" takes the last supported entry. */
 static const sx_isa_entry sx_isas[] = {
-    {&sx_table_baseline, sx_always},
+    {&sx_table_baseline, sx_always, NULL},
 #if defined(__x86_64__) && defined(__GNUC__)
-    {&sx_table_avx2, sx_has_v3},
-    {&sx_table_avx512, sx_has_v4},
+    {&sx_table_avx2, sx_has_v3, &sx_stream_table_avx2},
+    {&sx_table_avx512, sx_has_v4, &sx_stream_table_avx512},
 #endif
 };
 #define SX_NISAS ((int)(sizeof sx_isas / sizeof sx_isas[0]))
@@ -75,6 +78,14 @@ const sx_isa_table *sx_active_table(void)
         t = atomic_load(&sx_active);
     }
     return t;
+}
+
+const sx_isa_table *sx_stream_table(const sx_isa_table *active)
+{
+    for (int i = 0; i < SX_NISAS; i++)
+        if (sx_isas[i].table == active)
+            return sx_isas[i].stream;
+    return NULL;
 }
 
 const char *sx_isa_active(void) { return sx_active_table()->name; }

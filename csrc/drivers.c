@@ -12,7 +12,9 @@
  *    easily as flat ones.
  */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sx_internal.h"
 
@@ -45,6 +47,8 @@ int64_t sx_parallel_threshold(void) { return SX_PARALLEL_MIN; }
 
 typedef struct {
     sx_kernel kernel;
+    const sx_isa_table *table;
+    int func, dtype;
     int nargs, nin;
     size_t isz;
     char *data[SX_MAX_ARGS];
@@ -208,9 +212,12 @@ static int sx_prepare(sx_call *c, int func, int dtype, void *a0, void *a1, void 
 {
     if (func < 0 || func >= SX_NFUNCS || dtype < 0 || dtype >= SX_NDTYPES)
         return -1;
-    c->kernel = sx_active_table()->kernels[func][dtype];
+    c->table = sx_active_table();
+    c->kernel = c->table->kernels[func][dtype];
     if (c->kernel == NULL)
         return -1;
+    c->func = func;
+    c->dtype = dtype;
     c->nin = sx_arities[func].nin;
     c->nargs = c->nin + sx_arities[func].nout;
     c->isz = sx_itemsize(dtype);
@@ -223,6 +230,78 @@ static int sx_prepare(sx_call *c, int func, int dtype, void *a0, void *a1, void 
     return 0;
 }
 
+/* Streaming stores (simd_loops.inc.h) for a call whose outputs total at least this many
+ * bytes.  Outputs that fit in the last-level cache are kept there: the caller usually
+ * reads them again soon, and a streamed output would have to come back from memory.
+ * Past the cache a plain store costs a read of every output line (write-allocate) and
+ * evicts lines that the output will evict anyway.  The default, set on first use, is
+ * the size of the last-level cache, SX_STREAM_DEFAULT where the system does not say. */
+#define SX_STREAM_DEFAULT ((int64_t)32 << 20)
+static _Atomic int64_t sx_stream_bytes = -1;         /* -1: not yet known */
+
+/* "32768K" and the like, from sysfs; -1 when absent or unreadable. */
+static int64_t sx_sysfs_size(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    long long v = -1;
+    char unit = 0;
+    int got = fscanf(f, "%lld%c", &v, &unit);
+    fclose(f);
+    if (got < 1 || v <= 0)
+        return -1;
+    return unit == 'K' ? v << 10 : unit == 'M' ? v << 20 : v;
+}
+
+/* The last-level cache one core shares: sysfs first (glibc's sysconf reports the whole
+ * socket's L3 on some AMD guests, 12x the slice a core can use), then sysconf. */
+static int64_t sx_stream_default(void)
+{
+    int64_t llc = sx_sysfs_size("/sys/devices/system/cpu/cpu0/cache/index3/size");
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+    if (llc <= 0)
+        llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+#endif
+    return llc > 0 ? llc : SX_STREAM_DEFAULT;
+}
+
+int64_t sx_stream_threshold(void)
+{
+    int64_t t = atomic_load_explicit(&sx_stream_bytes, memory_order_relaxed);
+    if (t < 0) {
+        t = sx_stream_default();
+        int64_t expected = -1;
+        if (!atomic_compare_exchange_strong(&sx_stream_bytes, &expected, t))
+            t = expected;
+    }
+    return t;
+}
+
+int64_t sx_set_stream_threshold(int64_t bytes)
+{
+    int64_t previous = sx_stream_threshold();
+    atomic_store(&sx_stream_bytes, bytes < 0 ? sx_stream_default() : bytes);
+    return previous;
+}
+
+/* The streaming twin of c's kernel when n items of every output reach the threshold
+ * and one exists; else c's kernel. */
+static sx_kernel sx_pick_kernel(const sx_call *c, int64_t n)
+{
+    const int64_t out_bytes = n * (int64_t)c->isz * (c->nargs - c->nin);
+    /* The setting read in place: every call passes here, and the exported getter is a
+     * call through the PLT (-fPIC), a few ns on a 250 ns one-element call. */
+    int64_t threshold = atomic_load_explicit(&sx_stream_bytes, memory_order_relaxed);
+    if (threshold < 0)
+        threshold = sx_stream_threshold();
+    if (out_bytes < threshold)
+        return c->kernel;
+    const sx_isa_table *st = sx_stream_table(c->table);
+    sx_kernel k = st != NULL ? st->kernels[c->func][c->dtype] : NULL;
+    return k != NULL ? k : c->kernel;
+}
+
 /* n contiguous items of every argument; overlap already checked by the caller. */
 static void sx_run_contig(sx_call *c, int64_t n, int nthreads)
 {
@@ -231,6 +310,7 @@ static void sx_run_contig(sx_call *c, int64_t n, int nthreads)
     for (int a = 0; a < c->nargs; a++)
         aligned &= sx_aligned(c->data[a], c->isz);
     if (aligned) {
+        c->kernel = sx_pick_kernel(c, n);
         sx_dispatch(c, nthreads, sx_chunk_contig);
     } else {
         c->ndim = 1;

@@ -15,7 +15,8 @@
  * derive their chunk size from a chunk count capped well below that, and a longer job
  * would run as several jobs (never truncated).
  *
- * Workers spin briefly after a job that used them (calls often come in bursts), then
+ * Workers spin briefly after a job that used them (calls often come in bursts; the spin
+ * adapts to how soon the next call comes), then
  * sleep, each on its own condition variable, so that a job wakes only the workers it
  * uses: after one call with many threads, later small calls leave the others asleep.
  * A worker no job has used for SX_IDLE_EXIT_NS exits, highest index first.  One caller
@@ -35,14 +36,40 @@
 
 /* SX_MAX_WORKERS and SX_MAX_CHUNKS are in sx_internal.h: the drivers size their jobs
  * by them. */
-/* Poll for the next job this long before sleeping.  Measured in time, not in pause
+/* Poll for the next job up to this long before sleeping.  Measured in time, not in pause
  * rounds (a pause costs from a few to ~100 cycles depending on the CPU): a worker that
- * falls asleep between back-to-back calls misses every call shorter than its wake-up. */
+ * falls asleep between back-to-back calls misses every call shorter than its wake-up.
+ * The spin adapts (docs/benchmarks.md, "The workers' spin", has the measurement): a
+ * worker whose spin ran out without a job halves its next one, down to SX_SPIN_MIN_NS,
+ * and one that found a job while spinning doubles it, up to SX_SPIN_NS.  Back-to-back
+ * calls keep the full spin; a program that runs other work between calls (a BLAS call,
+ * a dask graph) stops paying a core-millisecond per call for a spin that never pays. */
 #define SX_SPIN_NS 1000000
+#define SX_SPIN_MIN_NS 20000
 /* A worker that no job has used for this long exits (top index first), so that one call
  * with many threads does not leave a crowd of threads behind for the life of the process.
  * Long against any burst of calls, so the steady state never re-creates threads. */
 #define SX_IDLE_EXIT_NS 1000000000
+/* SIGMOID_EXT_SPIN_US (microseconds, 0..1000000; read once, when the first worker
+ * starts) fixes the spin instead: bench/spin_cost.py compares settings with it. */
+static int64_t sx_spin_fixed_ns = -1;       /* -1: adaptive */
+static pthread_once_t sx_spin_once = PTHREAD_ONCE_INIT;
+
+static void sx_read_spin(void)
+{
+    const char *s = getenv("SIGMOID_EXT_SPIN_US");
+    char *end = NULL;
+    long long us = s != NULL ? strtoll(s, &end, 10) : -1;
+    if (s != NULL && end != s && *end == '\0' && us >= 0 && us <= 1000000)
+        sx_spin_fixed_ns = (int64_t)us * 1000;
+}
+
+/* The fixed spin, or -1 for the adaptive one. */
+static int64_t sx_spin_setting(void)
+{
+    pthread_once(&sx_spin_once, sx_read_spin);
+    return sx_spin_fixed_ns;
+}
 
 /* One per worker: its own condition variable, so that a job wakes exactly the workers it
  * uses (a broadcast woke all of them, and each then spun for SX_SPIN_NS). */
@@ -139,11 +166,13 @@ static void *sx_worker_main(void *arg)
     sx_slot *slot = &p->slots[index];
     uint32_t seen = sx_gen(atomic_load(&p->ticket));
     int64_t last_used = sx_now_ns();
+    const int64_t fixed = sx_spin_setting();
+    int64_t spin_ns = fixed >= 0 ? fixed : SX_SPIN_NS;
     for (;;) {
         /* Spin for a job that uses this worker.  Jobs that do not use it do not extend
          * the spin: a small job after a large one keeps the surplus workers quiet. */
         int got = 0;
-        const int64_t deadline = sx_now_ns() + SX_SPIN_NS;
+        const int64_t deadline = sx_now_ns() + spin_ns;
         for (int i = 1;; i++) {
             if (sx_job_for(p, index, &seen)) {
                 got = 1;
@@ -152,6 +181,14 @@ static void *sx_worker_main(void *arg)
             sx_cpu_relax();
             if ((i & 63) == 0 && sx_now_ns() > deadline)
                 break;
+        }
+        if (fixed < 0) {
+            /* Adapt: found a job while spinning (the next call came within the spin)
+             * -> spin longer next time; ran out -> shorter. */
+            if (got)
+                spin_ns = spin_ns * 2 < SX_SPIN_NS ? spin_ns * 2 : SX_SPIN_NS;
+            else
+                spin_ns = spin_ns / 2 > SX_SPIN_MIN_NS ? spin_ns / 2 : SX_SPIN_MIN_NS;
         }
         if (!got) {
             pthread_mutex_lock(&p->lock);

@@ -85,6 +85,15 @@ void sx_set_num_threads(int n);
 int sx_set_local_num_threads(int n);
 int sx_get_num_threads(void);
 
+/* Streaming (non-temporal) stores: a contiguous call whose outputs total at least this
+ * many bytes writes them past the cache, on the paths that have streaming kernels (the
+ * hand-vectorised x86 ones: sigmoid, sigmoid_grad, log_sigmoid_grad, sigmoid_and_grad,
+ * sigmoid_backward).  The default is the last-level cache size.  Setting returns the
+ * previous threshold; bytes < 0 restores the default (0 streams every such call: a test
+ * hook, the results are the same bits either way). */
+int64_t sx_stream_threshold(void);
+int64_t sx_set_stream_threshold(int64_t bytes);
+
 /* Chunks a call of n items on nthreads threads is split into (<= 65535 by construction). */
 int64_t sx_plan_chunks(int64_t n, int nthreads);
 /* Test hooks of the thread pool: run nchunks empty chunks on nthreads threads and return

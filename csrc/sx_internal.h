@@ -18,8 +18,10 @@ typedef struct {
 } sx_arity;
 extern const sx_arity sx_arities[SX_NFUNCS];
 
-/* The active table (dispatch.c). */
+/* The active table (dispatch.c), and the streaming-store twins of a table's kernels
+ * (NULL, or NULL entries, where there are none). */
 const sx_isa_table *sx_active_table(void);
+const sx_isa_table *sx_stream_table(const sx_isa_table *table);
 
 /* The pool's limits (parallel.c): worker threads besides the caller, hence threads per
  * call, and chunks per job (16-bit fields of its ticket).  The drivers plan within them. */

@@ -95,10 +95,65 @@ def test_sigmoid_alloc_peers_return_fresh_results():
         r = thunk()
         got = np.asarray(r.detach() if hasattr(r, "detach") else r)
         assert not np.shares_memory(got, o.out), p.name
-        np.testing.assert_allclose(got, expected, rtol=1e-6, err_msg=p.name)
+        if p.name == "np.empty + np.copyto":      # the yardstick: a fresh copy of x
+            np.testing.assert_array_equal(got, o.x)
+            assert not np.shares_memory(got, o.x)
+        else:
+            np.testing.assert_allclose(got, expected, rtol=1e-6, err_msg=p.name)
         names.append(p.name)
     assert (o.out == 7).all()
-    assert {"sigmoid_ext", "numpy naive"} <= set(names)
+    assert {"sigmoid_ext", "numpy naive", "np.empty + np.copyto"} <= set(names)
+
+
+def test_sigmoid_inplace_peers_overwrite_their_input():
+    """sigmoid_inplace times sigmoid with out= its input: every thunk must leave
+    sigmoid(previous contents) in o.out and not touch o.x."""
+    o = peers.make_operands("sigmoid_inplace", 300, np.float32)
+    x0 = o.x.copy()
+    assert o.n_streams == 2                   # one array read and written: a copy's bytes
+    names = []
+    for p in peers.installed_peers():
+        thunk = p.make("sigmoid_inplace", o)
+        if thunk is None:
+            continue
+        o.out[...] = x0
+        thunk()
+        np.testing.assert_allclose(o.out, 1 / (1 + np.exp(-x0.astype(np.float64))),
+                                   rtol=1e-6, err_msg=p.name)
+        names.append(p.name)
+    np.testing.assert_array_equal(o.x, x0)
+    assert {"sigmoid_ext", "numpy in-place"} <= set(names)
+
+
+def test_plain_stores_peer_is_opt_in_and_sets_the_threshold(capsys):
+    """'sigmoid_ext plain stores' runs only when named, with streaming off during its
+    rounds; the threshold is back at its default after the run."""
+    from sigmoid_ext._sigmoid_ext_cffi import lib
+    assert "sigmoid_ext plain stores" not in _installed()
+    named = [p.name for p in peers.installed_peers(["sigmoid_ext plain stores"])]
+    assert "sigmoid_ext plain stores" in named
+    default = lib.sx_stream_threshold()
+    seen = {}
+    original = speed._thread_setter
+
+    def spy(n, stream=True):
+        setup = original(n, stream)
+
+        def wrapped():
+            setup()
+            seen[stream] = lib.sx_stream_threshold()
+        return wrapped
+    speed._thread_setter = spy
+    try:
+        rc = cli.main(FAST + ["--function", "sigmoid_inplace", "--dtype", "float32",
+                              "--peers", "sigmoid_ext plain stores", "--sizes", "1000"])
+    finally:
+        speed._thread_setter = original
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "sigmoid_inplace, float32" in out and "sigmoid_ext plain stores" in out
+    assert seen == {True: default, False: speed.NO_STREAM}
+    assert lib.sx_stream_threshold() == default
 
 
 def test_bad_arguments_exit_with_usage_error(capsys):

@@ -6,4 +6,5 @@
 #  define SX_ISA avx2
 #  define SX_ISA_NAME "avx2"
 #  include "../kernels/kernels.inc.c"
+#  include "../kernels/stream_table.inc.h"
 #endif

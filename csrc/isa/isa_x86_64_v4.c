@@ -8,4 +8,5 @@
 #  define SX_ISA avx512
 #  define SX_ISA_NAME "avx512"
 #  include "../kernels/kernels.inc.c"
+#  include "../kernels/stream_table.inc.h"
 #endif

@@ -42,6 +42,56 @@
         (y)[j_] = (fix_)[j_];                                                 \
     }
 
+/* Streaming (non-temporal) stores, for outputs too large to stay in cache (the drivers
+ * choose by size: sx_stream_threshold).  A plain store first reads the line it writes
+ * (write-allocate), so a kernel moves 1.5x the bytes of a copy; vmovntps/pd writes whole
+ * lines past the cache.  Each kernel K has a twin K_nt: the head up to the first
+ * SX_STREAM_ALIGN-aligned output element runs through K, whole vectors stream with
+ * aligned vmovnt, the masked tail is a plain store as in K, and an sfence ends the call
+ * (so the stores are globally visible before the pool counts the chunk done).  The
+ * results are the same bits: only the store instruction differs.  A fallback lane is
+ * still stored after its vector (a scalar store to a line the core has just streamed:
+ * ordered for the core itself, and rare).  The vector type picks the instruction. */
+#define SX_STREAM_ALIGN 64
+#if defined(__x86_64__) || defined(__i386__)
+#  define SX_STREAM_TWIN(...) __VA_ARGS__
+#  define SX_STREAM_STORE(p, v)                                               \
+    _Generic((v), __m512: _mm512_stream_ps, __m512d: _mm512_stream_pd,        \
+             __m256: _mm256_stream_ps, __m256d: _mm256_stream_pd)((p), (v))
+#  define SX_STREAM_FENCE() _mm_sfence()
+#else
+/* No streaming twins elsewhere yet (aarch64 would use stnp): the kernels only. */
+#  define SX_STREAM_TWIN(...)
+#  define SX_STREAM_STORE(p, v) SX_STREAM_STORE_is_x86_only
+#endif
+/* Elements before the first output element at a SX_STREAM_ALIGN boundary (at most n). */
+#define SX_STREAM_HEAD(y, n)                                                  \
+    ({                                                                        \
+        size_t h_ = ((SX_STREAM_ALIGN - ((uintptr_t)(y) & (SX_STREAM_ALIGN - 1))) \
+                     & (SX_STREAM_ALIGN - 1)) / sizeof *(y);                  \
+        h_ < (n) ? h_ : (n);                                                  \
+    })
+/* Store m lanes of v at p: streamed (nt, whole vectors only) or plain. */
+#if defined(__x86_64__) || defined(__i386__)
+#  define SX_SIMD_STORE_(ST, STN, VN, p, m, v, nt)                            \
+    do {                                                                      \
+        if ((m) != VN)                                                        \
+            STN(p, m, v);                                                     \
+        else if (nt)                                                          \
+            SX_STREAM_STORE(p, v);                                            \
+        else                                                                  \
+            ST(p, v);                                                         \
+    } while (0)
+#else
+#  define SX_SIMD_STORE_(ST, STN, VN, p, m, v, nt)                            \
+    do {                                                                      \
+        if ((m) != VN)                                                        \
+            STN(p, m, v);                                                     \
+        else                                                                  \
+            ST(p, v);                                                         \
+    } while (0)
+#endif
+
 /* One vector: m lanes live (m == VN: plain load and store). */
 #define SX_SIMD_UNARY_STEP(T, VT, VN, LD, ST, LDN, STN, x, y, m, vec_fn, rare_fn,     \
                            scalar_fn)                                                  \
@@ -75,7 +125,24 @@
         if (i < n)                                                            \
             SX_SIMD_UNARY_STEP(T, VT, VN, LD, ST, LDN, STN, x + i, y + i,     \
                                (unsigned)(n - i), vec_fn, rare_fn, scalar_fn); \
-    }
+    }                                                                         \
+    SX_STREAM_TWIN(                                                           \
+    static void kname##_nt(char *const *args, size_t n)                       \
+    {                                                                         \
+        const T *x = (const T *)args[0];                                      \
+        T *y = (T *)args[1];                                                  \
+        size_t i = SX_STREAM_HEAD(y, n);                                      \
+        if (i)                                                                \
+            kname(args, i);                                                   \
+        for (; i + VN <= n; i += VN)                                          \
+            SX_SIMD_UNARY_STEP(T, VT, VN, LD, SX_STREAM_STORE, LDN, STN, x + i, \
+                               y + i, VN, vec_fn, rare_fn, scalar_fn);        \
+        if (i < n)                                                            \
+            SX_SIMD_UNARY_STEP(T, VT, VN, LD, ST, LDN, STN, x + i, y + i,     \
+                               (unsigned)(n - i), vec_fn, rare_fn, scalar_fn); \
+        SX_STREAM_FENCE();                                                    \
+    }                                                                         \
+    )
 #define SX_SIMD_UNARY_KERNEL(...) SX_SIMD_UNARY_KERNEL_(__VA_ARGS__)
 
 /* Two inputs, one output (sigmoid_backward): rare_fn(a, b, r) picks the lanes whose
@@ -83,7 +150,7 @@
 #define SX_SIMD_BINARY_KERNEL_(kname, T, VT, VN, LD, ST, LDN, STN, vec_fn, rare_fn,   \
                                scalar_fn)                                              \
     static inline __attribute__((always_inline)) void kname##_step(           \
-        const T *a, const T *b, T *y, unsigned m)                             \
+        const T *a, const T *b, T *y, unsigned m, int nt)                     \
     {                                                                         \
         VT va = m == VN ? LD(a) : LDN(a, m), vb = m == VN ? LD(b) : LDN(b, m); \
         VT r = vec_fn(va, vb);                                                \
@@ -94,12 +161,10 @@
                 int j_ = __builtin_ctz(m_);                                   \
                 fix_[j_] = scalar_fn(a[j_], b[j_]);                           \
             }                                                                 \
-            if (m == VN) ST(y, r); else STN(y, m, r);                         \
+            SX_SIMD_STORE_(ST, STN, VN, y, m, r, nt);                         \
             SX_SIMD_FIX_STORE(y, rare, fix_)                                  \
-        } else if (m == VN) {                                                 \
-            ST(y, r);                                                         \
         } else {                                                              \
-            STN(y, m, r);                                                     \
+            SX_SIMD_STORE_(ST, STN, VN, y, m, r, nt);                         \
         }                                                                     \
     }                                                                         \
     static void kname(char *const *args, size_t n)                            \
@@ -108,17 +173,32 @@
         T *y = (T *)args[2];                                                  \
         size_t i = 0;                                                         \
         for (; i + VN <= n; i += VN)                                          \
-            kname##_step(a + i, b + i, y + i, VN);                            \
+            kname##_step(a + i, b + i, y + i, VN, 0);                         \
         if (i < n)                                                            \
-            kname##_step(a + i, b + i, y + i, (unsigned)(n - i));             \
-    }
+            kname##_step(a + i, b + i, y + i, (unsigned)(n - i), 0);          \
+    }                                                                         \
+    SX_STREAM_TWIN(                                                           \
+    static void kname##_nt(char *const *args, size_t n)                       \
+    {                                                                         \
+        const T *a = (const T *)args[0], *b = (const T *)args[1];             \
+        T *y = (T *)args[2];                                                  \
+        size_t i = SX_STREAM_HEAD(y, n);                                      \
+        if (i)                                                                \
+            kname(args, i);                                                   \
+        for (; i + VN <= n; i += VN)                                          \
+            kname##_step(a + i, b + i, y + i, VN, 1);                         \
+        if (i < n)                                                            \
+            kname##_step(a + i, b + i, y + i, (unsigned)(n - i), 0);          \
+        SX_STREAM_FENCE();                                                    \
+    }                                                                         \
+    )
 #define SX_SIMD_BINARY_KERNEL(...) SX_SIMD_BINARY_KERNEL_(__VA_ARGS__)
 
 /* sigma and sigma' from one evaluation of the shared parts (type PARTS, from parts_fn). */
 #define SX_SIMD_PAIR_KERNEL_(kname, T, VT, VN, LD, ST, LDN, STN, PARTS, parts_fn,      \
                              first_fn, second_fn, rare_fn, scalar_first, scalar_second) \
     static inline __attribute__((always_inline)) void kname##_step(           \
-        const T *x, T *y, T *g, unsigned m)                                   \
+        const T *x, T *y, T *g, unsigned m, int nt)                           \
     {                                                                         \
         VT v = m == VN ? LD(x) : LDN(x, m);                                   \
         unsigned rare = rare_fn(v) & (m == VN ? ~0u : (1u << m) - 1);         \
@@ -128,16 +208,13 @@
             T fy[VN], fg[VN];                                                 \
             SX_SIMD_FIX_COMPUTE(T, VN, x, rare, fy, scalar_first)             \
             SX_SIMD_FIX_COMPUTE(T, VN, x, rare, fg, scalar_second)            \
-            if (m == VN) { ST(y, vy); ST(g, vg); }                            \
-            else { STN(y, m, vy); STN(g, m, vg); }                            \
+            SX_SIMD_STORE_(ST, STN, VN, y, m, vy, nt);                        \
+            SX_SIMD_STORE_(ST, STN, VN, g, m, vg, nt);                        \
             SX_SIMD_FIX_STORE(y, rare, fy)                                    \
             SX_SIMD_FIX_STORE(g, rare, fg)                                    \
-        } else if (m == VN) {                                                 \
-            ST(y, vy);                                                        \
-            ST(g, vg);                                                        \
         } else {                                                              \
-            STN(y, m, vy);                                                    \
-            STN(g, m, vg);                                                    \
+            SX_SIMD_STORE_(ST, STN, VN, y, m, vy, nt);                        \
+            SX_SIMD_STORE_(ST, STN, VN, g, m, vg, nt);                        \
         }                                                                     \
     }                                                                         \
     static void kname(char *const *args, size_t n)                            \
@@ -146,10 +223,31 @@
         T *y = (T *)args[1], *g = (T *)args[2];                               \
         size_t i = 0;                                                         \
         for (; i + VN <= n; i += VN)                                          \
-            kname##_step(x + i, y + i, g + i, VN);                            \
+            kname##_step(x + i, y + i, g + i, VN, 0);                         \
         if (i < n)                                                            \
-            kname##_step(x + i, y + i, g + i, (unsigned)(n - i));             \
-    }
+            kname##_step(x + i, y + i, g + i, (unsigned)(n - i), 0);          \
+    }                                                                         \
+    SX_STREAM_TWIN(                                                           \
+    /* Both outputs stream only when they share their offset within a line   \
+     * (np.empty_like pairs do); otherwise the plain loop. */                 \
+    static void kname##_nt(char *const *args, size_t n)                       \
+    {                                                                         \
+        const T *x = (const T *)args[0];                                      \
+        T *y = (T *)args[1], *g = (T *)args[2];                               \
+        if ((((uintptr_t)y ^ (uintptr_t)g) & (SX_STREAM_ALIGN - 1)) != 0) {   \
+            kname(args, n);                                                   \
+            return;                                                           \
+        }                                                                     \
+        size_t i = SX_STREAM_HEAD(y, n);                                      \
+        if (i)                                                                \
+            kname(args, i);                                                   \
+        for (; i + VN <= n; i += VN)                                          \
+            kname##_step(x + i, y + i, g + i, VN, 1);                         \
+        if (i < n)                                                            \
+            kname##_step(x + i, y + i, g + i, (unsigned)(n - i), 0);          \
+        SX_STREAM_FENCE();                                                    \
+    }                                                                         \
+    )
 #define SX_SIMD_PAIR_KERNEL(...) SX_SIMD_PAIR_KERNEL_(__VA_ARGS__)
 
 #endif
