@@ -220,6 +220,39 @@ def differences(res: dict) -> list:
     return rows
 
 
+def all_f32_differences(isas=None, functions=FUNCTIONS, chunk: int = 1 << 24,
+                        progress=None) -> dict:
+    """{(function, isa_a, isa_b): n_differ} over all 2^32 float32 inputs (sigmoid_backward:
+    y = every float32, g uniform in [-4, 4]).  A few minutes per function on 2 cores."""
+    isas = list(isas or sx.available_isas())
+    pairs = [(a, b) for i, a in enumerate(isas) for b in isas[i + 1:]]
+    counts = {(f, a, b): 0 for f in functions for a, b in pairs}
+    g = _uniform(100, chunk, -4.0, 4.0).astype(np.float32)
+    previous = sx.get_isa()
+    try:
+        for start in range(0, 1 << 32, chunk):
+            x = np.arange(start, start + chunk, dtype=np.uint64).astype(np.uint32).view(np.float32)
+            for f in functions:
+                fn = getattr(sx, f)
+                res = {}
+                for isa in isas:
+                    sx.set_isa(isa)
+                    if f == "sigmoid_backward":
+                        r = fn(g, x)
+                    elif f == "sigmoid_and_grad":
+                        r = np.concatenate(fn(x))
+                    else:
+                        r = fn(x)
+                    res[isa] = r.view(np.uint32)
+                for a, b in pairs:
+                    counts[f, a, b] += int(np.count_nonzero(res[a] != res[b]))
+            if progress:
+                progress(start + chunk)
+    finally:
+        sx.set_isa(previous)
+    return counts
+
+
 def _identity_main(stride: int, points: int, show_hashes: bool) -> None:
     res = path_outputs(stride=stride, points=points)
     if show_hashes:
@@ -247,8 +280,23 @@ def main(argv=None) -> None:
                     help="float32: every stride-th bit pattern (default %(default)s)")
     ap.add_argument("--points", type=int, default=F64_POINTS,
                     help="float64: points per region (default %(default)s)")
+    ap.add_argument("--all-f32", action="store_true",
+                    help="compare the paths on all 2^32 float32 inputs (minutes)")
+    ap.add_argument("--isa", default=None,
+                    help="--all-f32: only these paths, comma-separated")
+    ap.add_argument("--function", default=None,
+                    help="--all-f32: only these functions, comma-separated")
     a = ap.parse_args(argv)
-    if a.identity or a.hashes:
+    if a.all_f32:
+        import time
+        t0 = time.time()
+        funcs = tuple(a.function.split(",")) if a.function else FUNCTIONS
+        isas = a.isa.split(",") if a.isa else None
+        counts = all_f32_differences(isas, funcs)
+        print(f"float32, all 2^32 inputs, {time.time() - t0:.0f} s")
+        for (f, x, y), nd in counts.items():
+            print(f"{f:<18} float32  {x + ' ' + y:<18} {nd:>10} differ")
+    elif a.identity or a.hashes:
         _identity_main(a.stride, a.points, a.hashes)
     else:
         print(output_hash())
