@@ -1,6 +1,6 @@
 /*
  * AVX2+FMA primitives of the native float64 kernels (logistic_f64_native.inc.h has the
- * algorithm and the error bound): 4 lanes, the 16-entry tables read lane by lane,
+ * algorithm and the error bound): 4 lanes, the 16-entry tables read as pairs per lane,
  * 2^floor(s) from the exponent bits, lane selection by the sign bit (vblendvpd).
  */
 
@@ -38,26 +38,44 @@
 #define SX_VABS(x) _mm256_andnot_pd(_mm256_set1_pd(-0.0), x)
 #define SX_RARE_LIMIT 700.0
 
-/* Entries idx & 15 of the two 16-double tables: the four indices go to general
- * registers and each lane is a scalar load (vmovsd / vmovhpd / vinsertf128).  (Eight
- * vpermps and six blends ran 4 % slower; two gathers ran sigmoid_grad 1.4x slower on
- * Zen 4.) */
+/* The tables of logistic_f64_native.inc.h as (T_HI, T_LO) pairs, so that one 16-byte
+ * load per lane fetches both (a copy: tests/test_reproducibility.py fails if the two drift
+ * apart, as AVX2 would then differ from AVX-512). */
+static const double sx_vd_exp2_pairs[32] __attribute__((aligned(64))) = {
+    0x1.0000000000000p+0, 0x0.0p+0,
+    0x1.0b5586cf9890fp+0, 0x1.8a62e4adc610bp-54,
+    0x1.172b83c7d517bp+0, -0x1.19041b9d78a76p-55,
+    0x1.2387a6e756238p+0, 0x1.9b07eb6c70573p-54,
+    0x1.306fe0a31b715p+0, 0x1.6f46ad23182e4p-55,
+    0x1.3dea64c123422p+0, 0x1.ada0911f09ebcp-55,
+    0x1.4bfdad5362a27p+0, 0x1.d4397afec42e2p-56,
+    0x1.5ab07dd485429p+0, 0x1.6324c054647adp-54,
+    0x1.6a09e667f3bcdp+0, -0x1.bdd3413b26456p-54,
+    0x1.7a11473eb0187p+0, -0x1.41577ee04992fp-55,
+    0x1.8ace5422aa0dbp+0, 0x1.6e9f156864b27p-54,
+    0x1.9c49182a3f090p+0, 0x1.c7c46b071f2bep-56,
+    0x1.ae89f995ad3adp+0, 0x1.7a1cd345dcc81p-54,
+    0x1.c199bdd85529cp+0, 0x1.11065895048ddp-55,
+    0x1.d5818dcfba487p+0, 0x1.2ed02d75b3707p-55,
+    0x1.ea4afa2a490dap+0, -0x1.e9c23179c2893p-54,
+};
+/* Entries idx & 15 of the two tables: the four indices go to general registers, each
+ * lane's pair is one 16-byte load, two unpacks split them.  (Eight vpermps and six
+ * blends ran 15 % slower; two gathers ran sigmoid_grad 1.4x slower on Zen 4.) */
 #define SX_F64_LOOKUP2(idx, hi, lo)                                           \
     do {                                                                      \
         __m256i i_ = _mm256_and_si256(idx, _mm256_set1_epi64x(15));           \
         __m128i a_ = _mm256_castsi256_si128(i_), b_ = _mm256_extracti128_si256(i_, 1); \
-        long long i0_ = _mm_cvtsi128_si64(a_), i1_ = _mm_extract_epi64(a_, 1); \
-        long long i2_ = _mm_cvtsi128_si64(b_), i3_ = _mm_extract_epi64(b_, 1); \
-        (hi) = sx_vd_gather4(sx_vd_exp2_hi, i0_, i1_, i2_, i3_);              \
-        (lo) = sx_vd_gather4(sx_vd_exp2_lo, i0_, i1_, i2_, i3_);              \
+        const double *t_ = sx_vd_exp2_pairs;                                  \
+        __m256d p02_ = _mm256_insertf128_pd(                                  \
+            _mm256_castpd128_pd256(_mm_load_pd(t_ + 2 * _mm_cvtsi128_si64(a_))), \
+            _mm_load_pd(t_ + 2 * _mm_cvtsi128_si64(b_)), 1);                  \
+        __m256d p13_ = _mm256_insertf128_pd(                                  \
+            _mm256_castpd128_pd256(_mm_load_pd(t_ + 2 * _mm_extract_epi64(a_, 1))), \
+            _mm_load_pd(t_ + 2 * _mm_extract_epi64(b_, 1)), 1);               \
+        (hi) = _mm256_unpacklo_pd(p02_, p13_);                                \
+        (lo) = _mm256_unpackhi_pd(p02_, p13_);                                \
     } while (0)
-static inline __m256d sx_vd_gather4(const double *t, long long i0, long long i1,
-                                    long long i2, long long i3)
-{
-    __m128d l = _mm_loadh_pd(_mm_load_sd(t + i0), t + i1);
-    __m128d h = _mm_loadh_pd(_mm_load_sd(t + i2), t + i3);
-    return _mm256_insertf128_pd(_mm256_castpd128_pd256(l), h, 1);
-}
 
 /* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f64_native.inc.h; the
  * AVX-512 flavour runs the same ones, so both give the same bits). */

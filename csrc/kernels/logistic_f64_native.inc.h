@@ -8,11 +8,12 @@
  *
  * One algorithm, one sequence of IEEE operations per element on every flavour, so
  * AVX-512, AVX2 and NEON give the same bits (issue 15); the flavours differ only in how
- * they read the tables (vpermt2pd; four scalar loads on AVX2; lane loads on NEON) and
+ * they read the tables (vpermt2pd; a (T_HI, T_LO) pair load per lane on AVX2; lane
+ * loads on NEON) and
  * apply 2^floor(s) (vscalefpd; exponent bits elsewhere), both exact.  (Before, AVX2
  * ran the portable kernel's table-free algorithm with a degree-10 polynomial: 0.4 % of
  * results differed from AVX-512, and it was 1.2x slower.)  Kernel time 1.9 -> 1.05
- * ns/element on AVX-512, 3.9 -> 1.4 on AVX2 (bench/kernel_timing.c).
+ * ns/element on AVX-512, 3.9 -> 1.36 on AVX2 (bench/kernel_timing.c).
  *
  *  1. E = e^-|x| = 2^(j/16) e^r: -|x| clamped at -708 (2^floor(s) stays a normal
  *     double), j from the 1.5*2^48 shifter (spacing 1/16), s = j/16
