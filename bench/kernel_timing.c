@@ -7,6 +7,8 @@
  *       bench/kernel_timing.c csrc/dispatch.c csrc/drivers.c csrc/parallel.c \
  *       csrc/isa/isa_*.c -o /tmp/kernel_timing -lm -lpthread
  *   /tmp/kernel_timing 4000 avx512        # or avx2 / baseline (the CPU must have it)
+ *   /tmp/kernel_timing 4000 avx2 sigmoid,sigmoid_grad   # only these functions (and
+ *                                                       # no peer-class lines)
  *
  * The last two lines time what the accuracy contract costs: sigma computed as the peers
  * compute it (torch and SLEEF-style: e^-|x| in the working precision by Cody-Waite
@@ -204,6 +206,7 @@ int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? (size_t)atol(argv[1]) : 4000;
     const char *isa = argc > 2 ? argv[2] : "avx512";
+    const char *only = argc > 3 ? argv[3] : NULL;   /* comma-separated function names */
     int path = -1;
     for (int p = 0; p < (int)(sizeof paths / sizeof paths[0]); p++)
         if (!strcmp(isa, paths[p].name))
@@ -226,6 +229,15 @@ int main(int argc, char **argv)
             sx_kernel k = paths[path].table->kernels[f][d];
             if (!k)
                 continue;
+            if (only) {
+                size_t len = strlen(func_names[f]);
+                const char *p = only;
+                int hit = 0;
+                for (; !hit && (p = strstr(p, func_names[f])) != NULL; p += len)
+                    hit = (p == only || p[-1] == ',') && (p[len] == ',' || p[len] == 0);
+                if (!hit)
+                    continue;
+            }
             char *args[SX_MAX_ARGS];
             /* logit, its gradient and the backward pass take probabilities */
             int unit = f == SX_LOGIT || f == SX_LOGIT_GRAD || f == SX_SIGMOID_BACKWARD;
@@ -239,7 +251,7 @@ int main(int argc, char **argv)
                    dtype_name(d), n, median, min);
         }
     }
-    for (int d = 0; d < SX_NDTYPES; d++) {
+    for (int d = 0; d < SX_NDTYPES && !only; d++) {
         sx_kernel k = paths[path].plain[d];
         char *args[2] = {in[0], out[1]};
         fill_uniform(args[0], d, n, -20.0, 20.0);

@@ -104,8 +104,18 @@ def config() -> dict:
     }
 
 
+# What is bit-identical across which paths (issue 15), as show_config prints it; backed
+# by tests/test_reproducibility.py (x86 paths) and tests/test_aarch64.py (.ci/aarch64.sh).
+_REPRODUCIBILITY = (
+    "reproducibility: every function and dtype gives the same bits on the FMA paths "
+    "(x86 avx2, avx512; aarch64 baseline, NEON), whatever their vector width.  The x86 "
+    "baseline (SSE2, no FMA) rounds differently in the last bit for a small share of "
+    "inputs (docs/accuracy.md); tests/test_reproducibility.py, tests/test_aarch64.py.")
+
+
 def show_config() -> None:
-    """Print the version, the compiled instruction-set paths and the one in use.
+    """Print the version, the compiled instruction-set paths and the one in use, and
+    which paths give the same bits.
 
     Examples
     --------
@@ -123,3 +133,6 @@ def show_config() -> None:
     print(f"  selected: {c['selected_isa']}  (override with SIGMOID_EXT_ISA)")
     print(f"  threads: {c['num_threads']}  (SIGMOID_EXT_NUM_THREADS, set_num_threads); "
           f"calls below {c['parallel_threshold']} elements stay single-threaded")
+    import textwrap
+    print(textwrap.fill(_REPRODUCIBILITY, width=88, initial_indent="  ",
+                        subsequent_indent="    "))

@@ -47,9 +47,9 @@ DOCS["sigmoid"] = _doc(
 ufunc).  e^-|x| and 1/(1+e^-|x|) are carried with compensation terms and rounded once.
 
 Accuracy (docs/accuracy.md): float64 within 0.65 ulp for normal results (0.539
-measured on the AVX-512 path, 0.636 on the others) and 1 ulp in the subnormal tail
-(0.781 measured).  float32 over all 2^32 inputs: 0.52513 ulp on AVX-512, 0.59078 on
-AVX2, 0.500012 on the portable path.  Monotone in x.  Results below the smallest
+measured on the AVX-512 and AVX2 paths, 0.636 on the x86 baseline) and 1 ulp in the
+subnormal tail (0.781 measured).  float32 over all 2^32 inputs: 0.56294 ulp on AVX-512
+and AVX2 (the same bits on both), 0.500012 on the portable path.  Monotone in x.  Results below the smallest
 normal number are correct subnormals, not flushed to zero.
 sigma(0) = 0.5 exactly, sigma(+inf) = 1, sigma(-inf) = 0, NaN gives NaN.""",
     """>>> sx.sigmoid(np.array([-1.0, 0.0, 1.0]))
@@ -66,8 +66,8 @@ DOCS["sigmoid_grad"] = _doc(
 :math:`\sigma'(x) = \sigma(x)\,\sigma(-x) = e^{-|x|}/(1+e^{-|x|})^2`.""",
     r"""Evaluated from e^-|x|, so the relative accuracy holds where y(1-y) collapses
 to 0 (x > 16.6 in float32, x > 36.7 in float64).  Error bounds as :data:`sigmoid` on
-each path (float32 0.52513 / 0.59014 ulp measured over all 2^32 inputs on AVX-512 /
-AVX2, bound 0.5 + 2^-16 on the portable path; float64 0.65 ulp normal, 1 ulp
+each path (float32 0.56294 ulp measured over all 2^32 inputs on AVX-512 and AVX2,
+bound 0.5 + 2^-16 on the portable path; float64 0.65 ulp normal, 1 ulp
 subnormal).""",
     """>>> sx.sigmoid_grad(np.array([0.0, 2.0, 40.0]))
 array([2.50000000e-01, 1.04993585e-01, 4.24835426e-18])

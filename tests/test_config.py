@@ -17,6 +17,8 @@ def test_show_config(capsys):
     for name in sigmoid_ext.compiled_isas():
         assert name in text
     assert f"selected: {sigmoid_ext.get_isa()}" in text
+    # the bit-identity guarantee (issue 15) and the tests that back it
+    assert "same bits" in text and "tests/test_reproducibility.py" in text
 
 
 def test_auto_selects_best_available():

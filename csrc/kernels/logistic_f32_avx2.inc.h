@@ -1,8 +1,8 @@
 /*
  * AVX2+FMA primitives of the native float32 kernels (logistic_f32_native.inc.h has the
- * algorithm and its error bound): 8 lanes, the 8-entry 2^(i/8) tables (every 4th entry
- * of the 32-entry ones) read by vpermps, 2^floor(s) built from its exponent bits, lane
- * selection by the sign bit (vblendvps).
+ * algorithm and its error bound): 8 lanes, the 16-entry 2^(i/16) tables read as two
+ * halves by vpermps and a blend, 2^floor(s) built from its exponent bits, lane selection
+ * by the sign bit (vblendvps).
  */
 
 #define SX_T float
@@ -39,45 +39,42 @@
 #define SX_VABS(x) _mm256_andnot_ps(_mm256_set1_ps(-0.0), x)
 #define SX_RARE_LIMIT 80.0f
 
-#define SX_EXP2_EIGHTHS(t) \
-    _mm256_setr_ps(t[0], t[4], t[8], t[12], t[16], t[20], t[24], t[28])
-
-/* Steps 1-4: e^-|x| = *e_hi + *e_lo. */
+/* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f32_native.inc.h; the
+ * AVX-512 flavour runs the same ones, so both give the same bits). */
 static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
 {
-    const SX_VT shifter = SX_VC(0x1.8p20f);          /* spacing 2^-3: s = j/8 */
-    /* -|x| clamped at -87: 2^floor(s) >= 2^-126 stays a normal float, and e^-87 is far
-     * below the rounding of 1 + E (sigma = 1 there; x < -80 is the scalar fallback's). */
-    SX_VT na = _mm256_max_ps(SX_VC(-87.0f), _mm256_or_ps(x, SX_VC(-0.0f)));
-    SX_VT kf = SX_VFMA(na, SX_VC(0x1.715476p+0f), shifter);
+    const SX_VT shifter = SX_VC(SX_F32_SHIFTER);
+    /* -min(|x|, 87): max(-87, -|x|) (NaN lanes are the scalar fallback's). */
+    SX_VT na = _mm256_max_ps(SX_VC(-SX_F32_CLAMP), _mm256_or_ps(x, SX_VC(-0.0f)));
+    SX_VT kf = SX_VFMA(na, SX_VC(SX_F32_LOG2E_T), shifter);
     SX_VT s = SX_VSUB(kf, shifter);
-    /* LN2_HI has 14 bits (s has at most 10 here), so s*LN2_LO is below 2^-7 and r,
-     * rounded once, errs by < 2^-28.5. */
-    SX_VT r = SX_VFNMA(s, SX_VC(0x1.62ep-1f), na);
-    r = SX_VFNMA(s, SX_VC(0x1.0bfbe8p-15f), r);
+    SX_VT r = SX_VFNMA(s, SX_VC(SX_F32_LN2_HI), na);
+    r = SX_VFNMA(s, SX_VC(SX_F32_LN2_LO), r);
 
-    __m256i bits = _mm256_castps_si256(kf);            /* low 3 bits: j mod 8 */
-    SX_VT t_hi = _mm256_permutevar8x32_ps(SX_EXP2_EIGHTHS(sx_native_exp2_hi), bits);
-    SX_VT t_lo = _mm256_permutevar8x32_ps(SX_EXP2_EIGHTHS(sx_native_exp2_lo), bits);
+    /* Entry j mod 16 of a 16-float table: vpermps reads the low 3 bits of kf from each
+     * half of the table, bit 3 (moved to the sign) picks the half. */
+    __m256i bits = _mm256_castps_si256(kf);
+    SX_VT upper = _mm256_castsi256_ps(_mm256_slli_epi32(bits, 28));
+#define SX_LOOKUP(tab)                                                        \
+    _mm256_blendv_ps(_mm256_permutevar8x32_ps(_mm256_load_ps(tab), bits),     \
+                     _mm256_permutevar8x32_ps(_mm256_load_ps((tab) + 8), bits), upper)
+    SX_VT t_hi = SX_LOOKUP(sx_native_exp2_hi), t_lo = SX_LOOKUP(sx_native_exp2_lo);
+#undef SX_LOOKUP
 
-    /* e^r - 1, minimax on |r| <= ln2/16: error < 2^-32. */
-    SX_VT c = SX_VFMA(r, SX_VC(0x1.555daap-5f), SX_VC(0x1.555c7ap-3f));
-    c = SX_VFMA(c, r, SX_VC(0.5f));
+    SX_VT c = SX_VFMA(r, SX_VC(SX_F32_C3), SX_VC(SX_F32_C2));
     SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
 
-    /* |q| < 2^-4.5 here (2^-6.5 on AVX-512): the roundings of r, q and u_lo each reach
-     * 2^-28.5 of U, which is why this path's bound is the looser one. */
     SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
     SX_VT u_hi;
     SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
 
-    /* floor(s) = j >> 3 from the shifted value's bits; 2^floor(s) from the exponent. */
-    /* j + 127*8 from the bits, so the shift gives floor(j/8) + 127, the biased exponent. */
+    /* 2^floor(s) = 2^floor(j/16) from the shifted value's bits: j + 127*16 (>= 0 for
+     * j >= -2032, and j >= -87*16/ln2 > -2009), shifted right by 4, is the biased
+     * exponent.  A normal power of two: the products round exactly as vscalefps. */
     __m256i jb = _mm256_sub_epi32(bits, _mm256_sub_epi32(_mm256_castps_si256(shifter),
-                                                         _mm256_set1_epi32(127 * 8)));
-    SX_VT scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srai_epi32(jb, 3), 23));
+                                                         _mm256_set1_epi32(127 * 16)));
+    SX_VT scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srai_epi32(jb, 4), 23));
 
     *e_hi = SX_VMUL(u_hi, scale);
     *e_lo = SX_VMUL(u_lo, scale);
 }
-#undef SX_EXP2_EIGHTHS

@@ -1,7 +1,8 @@
 /*
  * AVX-512 primitives of the native float32 kernels (logistic_f32_native.inc.h has the
- * algorithm and its error bound): 16 lanes, the 32-entry 2^(i/32) tables read by
- * vpermt2ps, 2^floor(s) applied by vscalefps, lane selection by mask registers.
+ * algorithm and its error bound): 16 lanes, the 16-entry 2^(i/16) tables read by
+ * vpermps from one register, 2^floor(s) applied by vscalefps, lane selection by mask
+ * registers.
  */
 
 #define SX_T float
@@ -34,26 +35,24 @@
 #define SX_VABS _mm512_abs_ps
 #define SX_RARE_LIMIT 80.0f
 
-/* Steps 1-4: e^-|x| = *e_hi + *e_lo. */
+/* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f32_native.inc.h; the
+ * AVX2 flavour runs the same ones, so both give the same bits). */
 static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
 {
-    const SX_VT shifter = SX_VC(0x1.8p18f);          /* spacing 2^-5: s = j/32 */
-    /* -|x|, clamped where e^-|x| is far below every rounding that uses it (this also
-     * keeps -inf out of the reduction; NaN lanes are the scalar fallback's). */
-    SX_VT na = _mm512_range_ps(x, SX_VC(104.0f), 0x0e);  /* -min(|x|, 104): one op */
-    SX_VT kf = SX_VFMA(na, SX_VC(0x1.715476p+0f), shifter);
+    const SX_VT shifter = SX_VC(SX_F32_SHIFTER);
+    /* -min(|x|, 87) in one op (NaN lanes are the scalar fallback's). */
+    SX_VT na = _mm512_range_ps(x, SX_VC(-SX_F32_CLAMP), 0x0e);
+    SX_VT kf = SX_VFMA(na, SX_VC(SX_F32_LOG2E_T), shifter);
     SX_VT s = SX_VSUB(kf, shifter);
-    SX_VT r = SX_VFNMA(s, SX_VC(0x1.63p-1f), na);
-    r = SX_VFNMA(s, SX_VC(-0x1.bd0106p-13f), r);
+    SX_VT r = SX_VFNMA(s, SX_VC(SX_F32_LN2_HI), na);
+    r = SX_VFNMA(s, SX_VC(SX_F32_LN2_LO), r);
 
-    __m512i idx = _mm512_castps_si512(kf);             /* low 5 bits: j mod 32 */
-    /* entry idx of a 32-float table held in two registers */
-#define SX_LOOKUP(tab) _mm512_permutex2var_ps(_mm512_load_ps(tab), idx, _mm512_load_ps((tab) + 16))
-    SX_VT t_hi = SX_LOOKUP(sx_native_exp2_hi), t_lo = SX_LOOKUP(sx_native_exp2_lo);
-#undef SX_LOOKUP
+    /* entry j mod 16 (the low 4 bits of kf) of a 16-float table in one register */
+    __m512i idx = _mm512_castps_si512(kf);
+    SX_VT t_hi = _mm512_permutexvar_ps(idx, _mm512_load_ps(sx_native_exp2_hi));
+    SX_VT t_lo = _mm512_permutexvar_ps(idx, _mm512_load_ps(sx_native_exp2_lo));
 
-    /* e^r - 1, minimax on |r| <= ln2/64: error < 2^-33. */
-    SX_VT c = SX_VFMA(r, SX_VC(0x1.5555cep-3f), SX_VC(0x1.000088p-1f));
+    SX_VT c = SX_VFMA(r, SX_VC(SX_F32_C3), SX_VC(SX_F32_C2));
     SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
 
     SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);

@@ -34,32 +34,17 @@
 #define SX_VABS _mm512_abs_pd
 #define SX_RARE_LIMIT 700.0
 
-static const double sx_vd_exp2_hi[16] __attribute__((aligned(64))) = {
-    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0,
-    0x1.2387a6e756238p+0, 0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0,
-    0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0, 0x1.6a09e667f3bcdp+0,
-    0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
-    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0,
-    0x1.ea4afa2a490dap+0,
-};
-static const double sx_vd_exp2_lo[16] __attribute__((aligned(64))) = {
-    0x0.0p+0, 0x1.8a62e4adc610bp-54, -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54,
-    0x1.6f46ad23182e4p-55, 0x1.ada0911f09ebcp-55, 0x1.d4397afec42e2p-56,
-    0x1.6324c054647adp-54, -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55,
-    0x1.6e9f156864b27p-54, 0x1.c7c46b071f2bep-56, 0x1.7a1cd345dcc81p-54,
-    0x1.11065895048ddp-55, 0x1.2ed02d75b3707p-55, -0x1.e9c23179c2893p-54,
-};
-
-/* Steps 1-4: e^-|x| = *e_hi + *e_lo. */
+/* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f64_native.inc.h; the
+ * AVX2 flavour runs the same ones, so both give the same bits). */
 static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
 {
-    const SX_VT shifter = SX_VC(0x1.8p48);
-    /* -|x| clamped below -745.2, where sigma rounds to 0 (NaN lanes: the fallback). */
-    SX_VT na = _mm512_range_pd(x, SX_VC(750.0), 0x0e);   /* -min(|x|, 750): one op */
-    SX_VT kf = SX_VFMA(na, SX_VC(0x1.71547652b82fep+0), shifter);
+    const SX_VT shifter = SX_VC(SX_F64_SHIFTER);
+    /* -min(|x|, 708) in one op (NaN lanes: the fallback). */
+    SX_VT na = _mm512_range_pd(x, SX_VC(-SX_F64_CLAMP), 0x0e);
+    SX_VT kf = SX_VFMA(na, SX_VC(SX_F64_LOG2E), shifter);
     SX_VT s = SX_VSUB(kf, shifter);
-    SX_VT r = SX_VFNMA(s, SX_VC(0x1.62e42fefa0000p-1), na);
-    r = SX_VFNMA(s, SX_VC(0x1.cf79abc9e3b3ap-40), r);
+    SX_VT r = SX_VFNMA(s, SX_VC(SX_F64_LN2_HI), na);
+    r = SX_VFNMA(s, SX_VC(SX_F64_LN2_LO), r);
 
     __m512i idx = _mm512_castpd_si512(kf);             /* low 4 bits: j mod 16 */
     /* entry idx of a 16-double table held in two registers */
@@ -67,12 +52,7 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     SX_VT t_hi = SX_LOOKUP(sx_vd_exp2_hi), t_lo = SX_LOOKUP(sx_vd_exp2_lo);
 #undef SX_LOOKUP
 
-    SX_VT c = SX_VFMA(r, SX_VC(0x1.a01b87736dadap-13), SX_VC(0x1.6c1841d1dd9e6p-10));
-    c = SX_VFMA(c, r, SX_VC(0x1.111111108f27fp-7));
-    c = SX_VFMA(c, r, SX_VC(0x1.555555547f021p-5));
-    c = SX_VFMA(c, r, SX_VC(0x1.5555555555559p-3));
-    c = SX_VFMA(c, r, SX_VC(0x1.0000000000004p-1));
-    SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
+    SX_F64_EXPM1_POLY(r, q);
 
     SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
     SX_VT u_hi;
