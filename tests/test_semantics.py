@@ -406,3 +406,20 @@ keep = Late()
 def test_set_isa_rejects_embedded_nul():
     with pytest.raises(ValueError):
         sigmoid_ext.set_isa("avx2\x00junk")
+
+
+def test_longdouble_into_narrower_out_warns_only_where_numpy_does():
+    """Issue 14, item 13: a longdouble input with a float32 out= raised an overflow
+    warning from the library's own input cast.  The g loop computes in long double and
+    NumPy casts the result: bounded results never warn; a result that really overflows
+    float32 (softplus of 1e4000) is reported as NumPy reports np.exp's."""
+    x = np.array([1e4000, -1e4000, 1e300, 5.0], dtype=np.longdouble)
+    with np.errstate(all="raise"):
+        for f in (sigmoid_ext.sigmoid, sigmoid_ext.sigmoid_grad, sigmoid_ext.silu_grad,
+                  sigmoid_ext.log_sigmoid_grad, sigmoid_ext.logit):
+            out = np.empty(4, np.float32)
+            f(x, out=out)
+            np.testing.assert_array_equal(out, f(x).astype(np.float32))
+        for f in (np.exp, sigmoid_ext.softplus):
+            with pytest.raises(FloatingPointError, match="overflow"):
+                f(x, out=np.empty(4, np.float32))
