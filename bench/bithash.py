@@ -171,14 +171,18 @@ def outputs(name: str, dtype: str, stride: int = DEFAULT_STRIDE,
             points: int = F64_POINTS, data=None) -> np.ndarray:
     """The outputs of `name` on the active path as unsigned integers (bits)."""
     x, g, y = data if data is not None else inputs(dtype, stride, points)
+    return _call(name, x, g, y).view(np.uint32 if dtype == "float32" else np.uint64)
+
+
+def _call(name: str, x: np.ndarray, g: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """One array of results of `name`: (g, y) for the backward pass, x for the rest;
+    the pair's two outputs one after the other."""
     f = getattr(sx, name)
     if name == "sigmoid_backward":
-        r = f(g, y)
-    elif name == "sigmoid_and_grad":
-        r = np.concatenate(f(x))
-    else:
-        r = f(x)
-    return r.view(np.uint32 if dtype == "float32" else np.uint64)
+        return f(g, y)
+    if name == "sigmoid_and_grad":
+        return np.concatenate(f(x))
+    return f(x)
 
 
 def bits_hash(bits: np.ndarray) -> str:
@@ -233,17 +237,10 @@ def all_f32_differences(isas=None, functions=FUNCTIONS, chunk: int = 1 << 24,
         for start in range(0, 1 << 32, chunk):
             x = np.arange(start, start + chunk, dtype=np.uint64).astype(np.uint32).view(np.float32)
             for f in functions:
-                fn = getattr(sx, f)
                 res = {}
                 for isa in isas:
                     sx.set_isa(isa)
-                    if f == "sigmoid_backward":
-                        r = fn(g, x)
-                    elif f == "sigmoid_and_grad":
-                        r = np.concatenate(fn(x))
-                    else:
-                        r = fn(x)
-                    res[isa] = r.view(np.uint32)
+                    res[isa] = _call(f, x, g, x).view(np.uint32)
                 for a, b in pairs:
                     counts[f, a, b] += int(np.count_nonzero(res[a] != res[b]))
             if progress:
