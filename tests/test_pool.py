@@ -89,6 +89,7 @@ def test_small_job_after_many_threads_wakes_only_its_workers():
         import time
         import numpy as np
         import sigmoid_ext as sx
+        from sigmoid_ext._sigmoid_ext_cffi import lib
         sx._threads.available_cpus = lambda *a: 4096      # lift the cap for threads=1024
         sx.set_num_threads(2)
         x = np.zeros(200_000, np.float32)
@@ -107,6 +108,11 @@ def test_small_job_after_many_threads_wakes_only_its_workers():
         fresh = cpu_per_call()
         with sx.num_threads(1024):
             sx.sigmoid(np.zeros(20_000_000, np.float32))
+        # Let the 255 workers finish the spin that follows the big job (on 2 cores,
+        # under ASan, their 1 ms each takes a while to drain); they stay alive, asleep,
+        # for 1 s: the calls below must not wake them.
+        time.sleep(0.3)
+        assert lib.sx_pool_workers() > 200
         after = cpu_per_call()
         print(fresh, after)
     """)
