@@ -38,14 +38,20 @@
 #define SX_BITS_NLE(a, b) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_NLE_UQ)))
 #define SX_VABS(x) _mm256_andnot_ps(_mm256_set1_ps(-0.0), x)
 #define SX_RARE_LIMIT 80.0f
+/* -|x| is not clamped (the vmaxps cost 4-6 %): |x| > 80 goes to the fallback for every
+ * function (logistic_simd.inc.h) */
+#define SX_UNCLAMPED 1
 
-/* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f32_native.inc.h; the
- * AVX-512 flavour runs the same ones, so both give the same bits). */
-static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
+#define SX_SCALE(v, scale) SX_VMUL(v, scale)   /* scale = 2^floor(s), a normal power of 2 */
+/* Steps 1-3 (the operations of logistic_f32_native.inc.h, the same on every flavour):
+ * q = e^r - 1, the table entries T_HI and T_LO, and how 2^floor(s) is applied
+ * (SX_SCALE).  logistic_simd.inc.h carries out step 4. */
+static inline void SX_F(exp_reduce)(SX_VT x, SX_VT *q_out, SX_VT *t_hi_out, SX_VT *t_lo_out,
+                                     SX_VT *scale_out)
 {
     const SX_VT shifter = SX_VC(SX_F32_SHIFTER);
-    /* -min(|x|, 87): max(-87, -|x|) (NaN lanes are the scalar fallback's). */
-    SX_VT na = _mm256_max_ps(SX_VC(-SX_F32_CLAMP), _mm256_or_ps(x, SX_VC(-0.0f)));
+    /* -|x|, unclamped (SX_UNCLAMPED: |x| > 80 and NaN lanes are the fallback's) */
+    SX_VT na = _mm256_or_ps(x, SX_VC(-0.0f));
     SX_VT kf = SX_VFMA(na, SX_VC(SX_F32_LOG2E_T), shifter);
     SX_VT s = SX_VSUB(kf, shifter);
     SX_VT r = SX_VFNMA(s, SX_VC(SX_F32_LN2_HI), na);
@@ -64,17 +70,15 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     SX_VT c = SX_VFMA(r, SX_VC(SX_F32_C3), SX_VC(SX_F32_C2));
     SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
 
-    SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
-    SX_VT u_hi;
-    SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
-
     /* 2^floor(s) = 2^floor(j/16) from the shifted value's bits: j + 127*16 (>= 0 for
-     * j >= -2032, and j >= -87*16/ln2 > -2009), shifted right by 4, is the biased
+     * j >= -2032, and j >= -80*16/ln2 > -1847 in the lanes kept), shifted right by 4, is the biased
      * exponent.  A normal power of two: the products round exactly as vscalefps. */
     __m256i jb = _mm256_sub_epi32(bits, _mm256_sub_epi32(_mm256_castps_si256(shifter),
                                                          _mm256_set1_epi32(127 * 16)));
     SX_VT scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srai_epi32(jb, 4), 23));
 
-    *e_hi = SX_VMUL(u_hi, scale);
-    *e_lo = SX_VMUL(u_lo, scale);
+    *q_out = q;
+    *t_hi_out = t_hi;
+    *t_lo_out = t_lo;
+    *scale_out = scale;
 }

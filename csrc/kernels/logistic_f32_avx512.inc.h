@@ -35,9 +35,12 @@
 #define SX_VABS _mm512_abs_ps
 #define SX_RARE_LIMIT 80.0f
 
-/* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f32_native.inc.h; the
- * AVX2 flavour runs the same ones, so both give the same bits). */
-static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
+#define SX_SCALE(v, s) _mm512_scalef_ps(v, s)         /* v * 2^floor(s) */
+/* Steps 1-3 (the operations of logistic_f32_native.inc.h, the same on every flavour):
+ * q = e^r - 1, the table entries T_HI and T_LO, and how 2^floor(s) is applied
+ * (SX_SCALE).  logistic_simd.inc.h carries out step 4. */
+static inline void SX_F(exp_reduce)(SX_VT x, SX_VT *q_out, SX_VT *t_hi_out, SX_VT *t_lo_out,
+                                     SX_VT *scale_out)
 {
     const SX_VT shifter = SX_VC(SX_F32_SHIFTER);
     /* -min(|x|, 87) in one op (NaN lanes are the scalar fallback's). */
@@ -55,10 +58,8 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     SX_VT c = SX_VFMA(r, SX_VC(SX_F32_C3), SX_VC(SX_F32_C2));
     SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
 
-    SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
-    SX_VT u_hi;
-    SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
-
-    *e_hi = _mm512_scalef_ps(u_hi, s);                /* times 2^floor(s) */
-    *e_lo = _mm512_scalef_ps(u_lo, s);
+    *q_out = q;
+    *t_hi_out = t_hi;
+    *t_lo_out = t_lo;
+    *scale_out = s;                              /* vscalef applies 2^floor(s) */
 }

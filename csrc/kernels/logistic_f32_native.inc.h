@@ -20,7 +20,7 @@
  * Algorithm (all steps float32 with FMA; T = 16 table entries):
  *
  *  1. E = e^-|x| = 2^(j/16) e^r.  -|x| is clamped at -87 (2^floor(s) stays a normal
- *     float); j = round(-|x| 16/ln2) comes from a shifter of spacing 1/16, so s = j/16
+ *     float; AVX2 skips the clamp and sends |x| > 80 to the fallback instead); j = round(-|x| 16/ln2) comes from a shifter of spacing 1/16, so s = j/16
  *     is exact and the low 4 bits of the shifted value are j mod 16.  r = -|x| - s ln2
  *     with ln2 split as LN2_HI (12 bits; j has at most 11: s*LN2_HI and the difference
  *     are exact) + LN2_LO; |r| <= ln2/32.

@@ -59,8 +59,12 @@ static inline void sx_vn_storen(float *p, unsigned m, float32x4_t v)
     if (m > 2) p[2] = vgetq_lane_f32(v, 2);
 }
 
-/* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f32_native.inc.h). */
-static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
+#define SX_SCALE(v, scale) SX_VMUL(v, scale)   /* scale = 2^floor(s), a normal power of 2 */
+/* Steps 1-3 (the operations of logistic_f32_native.inc.h, the same on every flavour):
+ * q = e^r - 1, the table entries T_HI and T_LO, and how 2^floor(s) is applied
+ * (SX_SCALE).  logistic_simd.inc.h carries out step 4. */
+static inline void SX_F(exp_reduce)(SX_VT x, SX_VT *q_out, SX_VT *t_hi_out, SX_VT *t_lo_out,
+                                     SX_VT *scale_out)
 {
     const SX_VT shifter = SX_VC(SX_F32_SHIFTER);
     /* -min(|x|, 87) (NaN lanes are the scalar fallback's) */
@@ -83,15 +87,13 @@ static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
     SX_VT c = SX_VFMA(r, SX_VC(SX_F32_C3), SX_VC(SX_F32_C2));
     SX_VT q = SX_VFMA(c, SX_VMUL(r, r), r);
 
-    SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
-    SX_VT u_hi;
-    SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
-
     /* 2^floor(j/16): (j + 127*16) >> 4 is the biased exponent (as on AVX2) */
     int32x4_t jb = vsubq_s32(vreinterpretq_s32_u32(bits),
                              vsubq_s32(vreinterpretq_s32_f32(shifter), vdupq_n_s32(127 * 16)));
     SX_VT scale = vreinterpretq_f32_s32(vshlq_n_s32(vshrq_n_s32(jb, 4), 23));
 
-    *e_hi = SX_VMUL(u_hi, scale);
-    *e_lo = SX_VMUL(u_lo, scale);
+    *q_out = q;
+    *t_hi_out = t_hi;
+    *t_lo_out = t_lo;
+    *scale_out = scale;
 }

@@ -1,6 +1,6 @@
 /*
  * AVX-512 primitives of the native float64 kernels (logistic_f64_native.inc.h has the
- * algorithm and its error bound): 8 lanes, the 16-entry 2^(i/16) tables read by
+ * algorithm and its error bound): 8 lanes, the 32-entry 2^(i/32) tables read by
  * vpermt2pd, 2^floor(s) applied by vscalefpd, lane selection by mask registers.
  */
 
@@ -34,30 +34,30 @@
 #define SX_VABS _mm512_abs_pd
 #define SX_RARE_LIMIT 700.0
 
-/* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f64_native.inc.h; the
- * AVX2 flavour runs the same ones, so both give the same bits). */
-static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
+#define SX_SCALE(v, s) _mm512_scalef_pd(v, s)         /* v * 2^floor(s) */
+/* Steps 1-3 (the operations of logistic_f64_native.inc.h, the same on every flavour):
+ * q = e^r - 1, the table entries T_HI and T_LO, and how 2^floor(s) is applied
+ * (SX_SCALE).  logistic_simd.inc.h carries out step 4. */
+static inline void SX_F(exp_reduce)(SX_VT x, SX_VT *q_out, SX_VT *t_hi_out, SX_VT *t_lo_out,
+                                     SX_VT *scale_out)
 {
-    const SX_VT shifter = SX_VC(SX_F64_SHIFTER);
     /* -min(|x|, 708) in one op (NaN lanes: the fallback). */
     SX_VT na = _mm512_range_pd(x, SX_VC(-SX_F64_CLAMP), 0x0e);
-    SX_VT kf = SX_VFMA(na, SX_VC(SX_F64_LOG2E), shifter);
-    SX_VT s = SX_VSUB(kf, shifter);
-    SX_VT r = SX_VFNMA(s, SX_VC(SX_F64_LN2_HI), na);
-    r = SX_VFNMA(s, SX_VC(SX_F64_LN2_LO), r);
+    SX_F64_REDUCE(na, kf, s, r);
 
-    __m512i idx = _mm512_castpd_si512(kf);             /* low 4 bits: j mod 16 */
-    /* entry idx of a 16-double table held in two registers */
-#define SX_LOOKUP(tab) _mm512_permutex2var_pd(_mm512_load_pd(tab), idx, _mm512_load_pd((tab) + 8))
-    SX_VT t_hi = SX_LOOKUP(sx_vd_exp2_hi), t_lo = SX_LOOKUP(sx_vd_exp2_lo);
+    /* Entry j mod 32 (the low 5 bits of kf) of a 32-double table in four registers:
+     * vpermt2pd picks by the low 4 bits from each half, bit 4 chooses the half. */
+    __m512i idx = _mm512_castpd_si512(kf);
+    __mmask8 upper = _mm512_test_epi64_mask(idx, _mm512_set1_epi64(16));
+#define SX_LOOKUP(tab)                                                        \
+    _mm512_mask_blend_pd(upper,                                               \
+                         _mm512_permutex2var_pd(_mm512_load_pd(tab), idx, _mm512_load_pd((tab) + 8)), \
+                         _mm512_permutex2var_pd(_mm512_load_pd((tab) + 16), idx, _mm512_load_pd((tab) + 24)))
+    *t_hi_out = SX_LOOKUP(sx_vd_exp2_hi);
+    *t_lo_out = SX_LOOKUP(sx_vd_exp2_lo);
 #undef SX_LOOKUP
 
     SX_F64_EXPM1_POLY(r, q);
-
-    SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
-    SX_VT u_hi;
-    SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
-
-    *e_hi = _mm512_scalef_pd(u_hi, s);
-    *e_lo = _mm512_scalef_pd(u_lo, s);
+    *q_out = q;
+    *scale_out = s;                              /* vscalefpd applies 2^floor(s) */
 }

@@ -52,32 +52,28 @@ static inline void sx_vd_storen(double *p, unsigned m, float64x2_t v)
     p[0] = vgetq_lane_f64(v, 0);
 }
 
-/* Steps 1-4: e^-|x| = *e_hi + *e_lo (the operations of logistic_f64_native.inc.h). */
-static inline void SX_F(exp_neg_abs)(SX_VT x, SX_VT *e_hi, SX_VT *e_lo)
+#define SX_SCALE(v, scale) SX_VMUL(v, scale)   /* scale = 2^floor(s), a normal power of 2 */
+/* Steps 1-3 (the operations of logistic_f64_native.inc.h, the same on every flavour):
+ * q = e^r - 1, the table entries T_HI and T_LO, and how 2^floor(s) is applied
+ * (SX_SCALE).  logistic_simd.inc.h carries out step 4. */
+static inline void SX_F(exp_reduce)(SX_VT x, SX_VT *q_out, SX_VT *t_hi_out, SX_VT *t_lo_out,
+                                     SX_VT *scale_out)
 {
-    const SX_VT shifter = SX_VC(SX_F64_SHIFTER);
     SX_VT na = vmaxq_f64(SX_VC(-SX_F64_CLAMP), vnegq_f64(vabsq_f64(x)));
-    SX_VT kf = SX_VFMA(na, SX_VC(SX_F64_LOG2E), shifter);
-    SX_VT s = SX_VSUB(kf, shifter);
-    SX_VT r = SX_VFNMA(s, SX_VC(SX_F64_LN2_HI), na);
-    r = SX_VFNMA(s, SX_VC(SX_F64_LN2_LO), r);
+    SX_F64_REDUCE(na, kf, s, r);
+    (void)s;
 
+    /* entry j mod 32 (the low 5 bits of kf), lane by lane */
     uint64x2_t bits = vreinterpretq_u64_f64(kf);
-    uint64_t i0 = vgetq_lane_u64(bits, 0) & 15, i1 = vgetq_lane_u64(bits, 1) & 15;
-    SX_VT t_hi = vsetq_lane_f64(sx_vd_exp2_hi[i1], vdupq_n_f64(sx_vd_exp2_hi[i0]), 1);
-    SX_VT t_lo = vsetq_lane_f64(sx_vd_exp2_lo[i1], vdupq_n_f64(sx_vd_exp2_lo[i0]), 1);
+    const uint64_t mask = (1u << SX_F64_TABLE_BITS) - 1;
+    uint64_t i0 = vgetq_lane_u64(bits, 0) & mask, i1 = vgetq_lane_u64(bits, 1) & mask;
+    *t_hi_out = vsetq_lane_f64(sx_vd_exp2_hi[i1], vdupq_n_f64(sx_vd_exp2_hi[i0]), 1);
+    *t_lo_out = vsetq_lane_f64(sx_vd_exp2_lo[i1], vdupq_n_f64(sx_vd_exp2_lo[i0]), 1);
 
     SX_F64_EXPM1_POLY(r, q);
+    *q_out = q;
 
-    SX_VT u_lo = SX_VFMA(t_hi, q, t_lo);
-    SX_VT u_hi;
-    SX_FAST2SUM(t_hi, u_lo, u_hi, u_lo);
-
-    /* 2^floor(j/16): (j + 1023*16) >> 4 is the biased exponent (as on AVX2) */
-    uint64x2_t jb = vsubq_u64(bits, vsubq_u64(vreinterpretq_u64_f64(shifter),
-                                              vdupq_n_u64(1023 * 16)));
-    SX_VT scale = vreinterpretq_f64_u64(vshlq_n_u64(vshrq_n_u64(jb, 4), 52));
-
-    *e_hi = SX_VMUL(u_hi, scale);
-    *e_lo = SX_VMUL(u_lo, scale);
+    /* 2^floor(j/32): the low bits of kf are j + 32*1023, so (kf >> 5) ends in the biased
+     * exponent (as on AVX2) */
+    *scale_out = vreinterpretq_f64_u64(vshlq_n_u64(vshrq_n_u64(bits, SX_F64_TABLE_BITS), 52));
 }

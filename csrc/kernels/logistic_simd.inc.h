@@ -6,7 +6,8 @@
  *   SX_T, SX_VT, SX_N        element type, vector type, lanes
  *   SX_F(name)               the flavour's function-name prefix (sx_vn_ / sx_vd_)
  *   SX_KNAME(name)           the table name of a kernel (name_f32 or name_f64, per ISA)
- *   SX_F(exp_neg_abs)        steps 1-4: e^-|x| as e_hi + e_lo
+ *   SX_F(exp_reduce)         steps 1-3: q = e^r - 1, T_HI, T_LO and the scale
+ *   SX_SCALE(v, scale)       v * 2^floor(s), exact
  *   arithmetic               SX_VC (broadcast), SX_VADD, SX_VSUB, SX_VMUL, SX_VDIV, SX_VFMA
  *                            (a*b + c), SX_VFNMA (c - a*b), SX_VFMS (a*b - c), SX_VXOR,
  *                            SX_VABS, SX_LOADU, SX_STOREU, SX_LOADN / SX_STOREN
@@ -22,16 +23,33 @@
  * and undefines them at the end.
  */
 
+/* The three stages of the staged kernels (simd_loops.inc.h): reduce (steps 1-3, the
+ * flavour's), logistic_terms (steps 4-5) and a finish (step 6). */
+typedef struct {
+    SX_VT q, t_hi, t_lo, scale;
+} SX_F(reduced);
+
+static inline SX_F(reduced) SX_F(reduce)(SX_VT x)
+{
+    SX_F(reduced) e;
+    SX_F(exp_reduce)(x, &e.q, &e.t_hi, &e.t_lo, &e.scale);
+    return e;
+}
+
 typedef struct {
     SX_VT e_hi, e_lo, d_hi, d_lo;
-} SX_F(parts);
+} SX_F(terms);
 
-/* E = e^-|x| = e_hi + e_lo (steps 1-4, the flavour's) and D = 1 + E = d_hi + d_lo by
- * Fast2Sum (1 >= E), plus e_lo (step 5). */
-static inline SX_F(parts) SX_F(logistic_parts)(SX_VT x)
+/* Steps 4-5: E = e^-|x| = T (1 + q) 2^floor(s) = e_hi + e_lo (T_HI q + T_LO rounded
+ * once, normalised by Fast2Sum, scaled exactly), and D = 1 + E = d_hi + d_lo by
+ * Fast2Sum (1 >= E), plus e_lo. */
+static inline SX_F(terms) SX_F(logistic_terms)(SX_F(reduced) e)
 {
-    SX_F(parts) p;
-    SX_F(exp_neg_abs)(x, &p.e_hi, &p.e_lo);
+    SX_F(terms) p;
+    SX_VT u_lo = SX_VFMA(e.t_hi, e.q, e.t_lo), u_hi;
+    SX_FAST2SUM(e.t_hi, u_lo, u_hi, u_lo);
+    p.e_hi = SX_SCALE(u_hi, e.scale);
+    p.e_lo = SX_SCALE(u_lo, e.scale);
     const SX_VT one = SX_VC(1);
     SX_FAST2SUM(one, p.e_hi, p.d_hi, p.d_lo);
     p.d_lo = SX_VADD(p.d_lo, p.e_lo);
@@ -53,14 +71,14 @@ static inline SX_VT SX_F(div_dw)(SX_VT n_hi, SX_VT n_lo, SX_SEL with_lo, SX_VT d
 }
 
 /* sigma = N/D with N = 1 (x >= 0) or E (x < 0, -0 included: the sign bit decides). */
-static inline SX_VT SX_F(sigmoid_from)(SX_VT x, SX_F(parts) p)
+static inline SX_VT SX_F(sigmoid_from)(SX_VT x, SX_F(terms) p)
 {
     SX_SEL neg = SX_SEL_SIGN(x);
     return SX_F(div_dw)(SX_BLEND(neg, SX_VC(1), p.e_hi), p.e_lo, neg, p.d_hi, p.d_lo);
 }
 
 /* sigma' = E/D^2, D^2 squared exactly to a double-word by FMA. */
-static inline SX_VT SX_F(sigmoid_grad_from)(SX_F(parts) p)
+static inline SX_VT SX_F(sigmoid_grad_from)(SX_F(terms) p)
 {
     SX_VT s_hi = SX_VMUL(p.d_hi, p.d_hi);
     SX_VT s_lo = SX_VFMS(p.d_hi, p.d_hi, s_hi);
@@ -68,17 +86,24 @@ static inline SX_VT SX_F(sigmoid_grad_from)(SX_F(parts) p)
     return SX_F(div_dw)(p.e_hi, p.e_lo, SX_SEL_ALL, s_hi, s_lo);
 }
 
-static inline SX_VT SX_F(sigmoid)(SX_VT x)
+/* Stage 3 of the staged kernels: step 6 from x and its terms. */
+static inline SX_VT SX_F(sigmoid_finish)(SX_VT x, SX_F(terms) p)
 {
-    return SX_F(sigmoid_from)(x, SX_F(logistic_parts)(x));
+    return SX_F(sigmoid_from)(x, p);
 }
-static inline SX_VT SX_F(sigmoid_grad)(SX_VT x)
+static inline SX_VT SX_F(sigmoid_grad_finish)(SX_VT x, SX_F(terms) p)
 {
-    return SX_F(sigmoid_grad_from)(SX_F(logistic_parts)(x));
+    (void)x;
+    return SX_F(sigmoid_grad_from)(p);
 }
-static inline SX_VT SX_F(sigmoid_neg)(SX_VT x)
+/* sigma(-x), the gradient of log sigma */
+static inline SX_F(reduced) SX_F(reduce_neg)(SX_VT x)
 {
-    return SX_F(sigmoid)(SX_VXOR(x, SX_VC(-0.0)));
+    return SX_F(reduce)(SX_VXOR(x, SX_VC(-0.0)));
+}
+static inline SX_VT SX_F(sigmoid_neg_finish)(SX_VT x, SX_F(terms) p)
+{
+    return SX_F(sigmoid_from)(SX_VXOR(x, SX_VC(-0.0)), p);
 }
 
 /* g*y*(1-y) as sx_backward_* (kernels.inc.c) computes it: y - y^2 split exactly into
@@ -101,7 +126,20 @@ static inline unsigned SX_F(backward_rare)(SX_VT g, SX_VT y, SX_VT r)
     return SX_BITS_NLE(SX_VABS(r), big) & ~(SX_BITS_NLE(g, g) | SX_BITS_NLE(y, y));
 }
 
-/* Lanes for the scalar fallback: results near the subnormal range, and NaN. */
+/* Lanes for the scalar fallback: results near the subnormal range, and NaN.  A flavour
+ * that leaves -|x| unclamped (SX_UNCLAMPED) sends both tails of every function there,
+ * as past the limit its 2^floor(s) is no longer a normal number.  The bits stay those of
+ * the clamping flavours: on the tail a function does not need the fallback for, its
+ * value is 1 exactly either way (sigma(x) rounds to 1 from x = 37.5 in float64, 17.4 in
+ * float32). */
+static inline unsigned SX_F(rare_either_tail)(SX_VT x)    /* |x| > limit */
+{
+    return SX_BITS_NLE(SX_VABS(x), SX_VC(SX_RARE_LIMIT));
+}
+#ifdef SX_UNCLAMPED
+static inline unsigned SX_F(rare_below)(SX_VT x) { return SX_F(rare_either_tail)(x); }
+static inline unsigned SX_F(rare_above)(SX_VT x) { return SX_F(rare_either_tail)(x); }
+#else
 static inline unsigned SX_F(rare_below)(SX_VT x)          /* x < -limit */
 {
     return SX_BITS_NGE(x, SX_VC(-SX_RARE_LIMIT));
@@ -110,23 +148,22 @@ static inline unsigned SX_F(rare_above)(SX_VT x)          /* x > limit */
 {
     return SX_BITS_NLE(x, SX_VC(SX_RARE_LIMIT));
 }
-static inline unsigned SX_F(rare_either_tail)(SX_VT x)    /* |x| > limit */
-{
-    return SX_BITS_NLE(SX_VABS(x), SX_VC(SX_RARE_LIMIT));
-}
+#endif
 
 #define SX_FLAVOUR SX_T, SX_VT, SX_N, SX_LOADU, SX_STOREU, SX_LOADN, SX_STOREN
-SX_SIMD_UNARY_KERNEL(SX_KNAME(sigmoid), SX_FLAVOUR, SX_F(sigmoid), SX_F(rare_below),
-                     SX_SCALAR_SIGMOID)
-SX_SIMD_UNARY_KERNEL(SX_KNAME(sigmoid_grad), SX_FLAVOUR, SX_F(sigmoid_grad),
-                     SX_F(rare_either_tail), SX_SCALAR_GRAD)
-SX_SIMD_UNARY_KERNEL(SX_KNAME(log_sigmoid_grad), SX_FLAVOUR, SX_F(sigmoid_neg),
-                     SX_F(rare_above), SX_SCALAR_SIGMOID_NEG)
-SX_SIMD_PAIR_KERNEL(SX_KNAME(sigmoid_and_grad), SX_FLAVOUR, SX_F(parts),
-                    SX_F(logistic_parts), SX_F(sigmoid_from), SX_F(sigmoid_grad_from),
+#define SX_STAGES(reduce_fn) SX_F(reduced), reduce_fn, SX_F(terms), SX_F(logistic_terms)
+SX_SIMD_UNARY_KERNEL(SX_KNAME(sigmoid), SX_FLAVOUR, SX_STAGES(SX_F(reduce)),
+                     SX_F(sigmoid_finish), SX_F(rare_below), SX_SCALAR_SIGMOID)
+SX_SIMD_UNARY_KERNEL(SX_KNAME(sigmoid_grad), SX_FLAVOUR, SX_STAGES(SX_F(reduce)),
+                     SX_F(sigmoid_grad_finish), SX_F(rare_either_tail), SX_SCALAR_GRAD)
+SX_SIMD_UNARY_KERNEL(SX_KNAME(log_sigmoid_grad), SX_FLAVOUR, SX_STAGES(SX_F(reduce_neg)),
+                     SX_F(sigmoid_neg_finish), SX_F(rare_above), SX_SCALAR_SIGMOID_NEG)
+SX_SIMD_PAIR_KERNEL(SX_KNAME(sigmoid_and_grad), SX_FLAVOUR, SX_STAGES(SX_F(reduce)),
+                    SX_F(sigmoid_finish), SX_F(sigmoid_grad_finish),
                     SX_F(rare_either_tail), SX_SCALAR_SIGMOID, SX_SCALAR_GRAD)
 SX_SIMD_BINARY_KERNEL(SX_KNAME(sigmoid_backward), SX_FLAVOUR, SX_F(backward),
                       SX_F(backward_rare), SX_SCALAR_BACKWARD_WIDE)
+#undef SX_STAGES
 #undef SX_FLAVOUR
 
 #undef SX_T
@@ -143,6 +180,7 @@ SX_SIMD_BINARY_KERNEL(SX_KNAME(sigmoid_backward), SX_FLAVOUR, SX_F(backward),
 #undef SX_VFNMA
 #undef SX_VFMS
 #undef SX_VXOR
+#undef SX_SCALE
 #undef SX_VABS
 #undef SX_LOADU
 #undef SX_STOREU
@@ -161,6 +199,9 @@ SX_SIMD_BINARY_KERNEL(SX_KNAME(sigmoid_backward), SX_FLAVOUR, SX_F(backward),
 #undef SX_BITS_NGE
 #undef SX_BITS_NLE
 #undef SX_RARE_LIMIT
+#ifdef SX_UNCLAMPED
+#  undef SX_UNCLAMPED
+#endif
 #undef SX_SCALAR_SIGMOID
 #undef SX_SCALAR_GRAD
 #undef SX_SCALAR_SIGMOID_NEG
