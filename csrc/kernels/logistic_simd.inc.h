@@ -6,7 +6,8 @@
  *   SX_T, SX_VT, SX_N        element type, vector type, lanes
  *   SX_F(name)               the flavour's function-name prefix (sx_vn_ / sx_vd_)
  *   SX_KNAME(name)           the table name of a kernel (name_f32 or name_f64, per ISA)
- *   SX_F(exp_reduce)         steps 1-3: q = e^r - 1, T_HI, T_LO and the scale
+ *   SX_F(exp_reduce)         steps 1-3: q = e^r - 1, T_HI, T_LO and the scale, from
+ *                            |x| only (sigma(-x) reuses them)
  *   SX_SCALE(v, scale)       v * 2^floor(s), exact
  *   arithmetic               SX_VC (broadcast), SX_VADD, SX_VSUB, SX_VMUL, SX_VDIV, SX_VFMA
  *                            (a*b + c), SX_VFNMA (c - a*b), SX_VFMS (a*b - c), SX_VXOR,
@@ -70,40 +71,28 @@ static inline SX_VT SX_F(div_dw)(SX_VT n_hi, SX_VT n_lo, SX_SEL with_lo, SX_VT d
     return SX_VFMA(res, inv, y0);
 }
 
-/* sigma = N/D with N = 1 (x >= 0) or E (x < 0, -0 included: the sign bit decides). */
-static inline SX_VT SX_F(sigmoid_from)(SX_VT x, SX_F(terms) p)
+/* Stage 3 of the staged kernels, step 6 from x and its terms.
+ * sigma = N/D with N = 1 (x >= 0) or E (x < 0, -0 included: the sign bit decides). */
+static inline SX_VT SX_F(sigmoid_finish)(SX_VT x, SX_F(terms) p)
 {
     SX_SEL neg = SX_SEL_SIGN(x);
     return SX_F(div_dw)(SX_BLEND(neg, SX_VC(1), p.e_hi), p.e_lo, neg, p.d_hi, p.d_lo);
 }
 
 /* sigma' = E/D^2, D^2 squared exactly to a double-word by FMA. */
-static inline SX_VT SX_F(sigmoid_grad_from)(SX_F(terms) p)
+static inline SX_VT SX_F(sigmoid_grad_finish)(SX_VT x, SX_F(terms) p)
 {
+    (void)x;
     SX_VT s_hi = SX_VMUL(p.d_hi, p.d_hi);
     SX_VT s_lo = SX_VFMS(p.d_hi, p.d_hi, s_hi);
     s_lo = SX_VFMA(SX_VADD(p.d_hi, p.d_hi), p.d_lo, s_lo);
     return SX_F(div_dw)(p.e_hi, p.e_lo, SX_SEL_ALL, s_hi, s_lo);
 }
 
-/* Stage 3 of the staged kernels: step 6 from x and its terms. */
-static inline SX_VT SX_F(sigmoid_finish)(SX_VT x, SX_F(terms) p)
-{
-    return SX_F(sigmoid_from)(x, p);
-}
-static inline SX_VT SX_F(sigmoid_grad_finish)(SX_VT x, SX_F(terms) p)
-{
-    (void)x;
-    return SX_F(sigmoid_grad_from)(p);
-}
-/* sigma(-x), the gradient of log sigma */
-static inline SX_F(reduced) SX_F(reduce_neg)(SX_VT x)
-{
-    return SX_F(reduce)(SX_VXOR(x, SX_VC(-0.0)));
-}
+/* sigma(-x), the gradient of log sigma (stages 1 and 2 are those of x: they see |x|) */
 static inline SX_VT SX_F(sigmoid_neg_finish)(SX_VT x, SX_F(terms) p)
 {
-    return SX_F(sigmoid_from)(SX_VXOR(x, SX_VC(-0.0)), p);
+    return SX_F(sigmoid_finish)(SX_VXOR(x, SX_VC(-0.0)), p);
 }
 
 /* g*y*(1-y) as sx_backward_* (kernels.inc.c) computes it: y - y^2 split exactly into
@@ -151,14 +140,14 @@ static inline unsigned SX_F(rare_above)(SX_VT x)          /* x > limit */
 #endif
 
 #define SX_FLAVOUR SX_T, SX_VT, SX_N, SX_LOADU, SX_STOREU, SX_LOADN, SX_STOREN
-#define SX_STAGES(reduce_fn) SX_F(reduced), reduce_fn, SX_F(terms), SX_F(logistic_terms)
-SX_SIMD_UNARY_KERNEL(SX_KNAME(sigmoid), SX_FLAVOUR, SX_STAGES(SX_F(reduce)),
+#define SX_STAGES SX_F(reduced), SX_F(reduce), SX_F(terms), SX_F(logistic_terms)
+SX_SIMD_UNARY_KERNEL(SX_KNAME(sigmoid), SX_FLAVOUR, SX_STAGES,
                      SX_F(sigmoid_finish), SX_F(rare_below), SX_SCALAR_SIGMOID)
-SX_SIMD_UNARY_KERNEL(SX_KNAME(sigmoid_grad), SX_FLAVOUR, SX_STAGES(SX_F(reduce)),
+SX_SIMD_UNARY_KERNEL(SX_KNAME(sigmoid_grad), SX_FLAVOUR, SX_STAGES,
                      SX_F(sigmoid_grad_finish), SX_F(rare_either_tail), SX_SCALAR_GRAD)
-SX_SIMD_UNARY_KERNEL(SX_KNAME(log_sigmoid_grad), SX_FLAVOUR, SX_STAGES(SX_F(reduce_neg)),
+SX_SIMD_UNARY_KERNEL(SX_KNAME(log_sigmoid_grad), SX_FLAVOUR, SX_STAGES,
                      SX_F(sigmoid_neg_finish), SX_F(rare_above), SX_SCALAR_SIGMOID_NEG)
-SX_SIMD_PAIR_KERNEL(SX_KNAME(sigmoid_and_grad), SX_FLAVOUR, SX_STAGES(SX_F(reduce)),
+SX_SIMD_PAIR_KERNEL(SX_KNAME(sigmoid_and_grad), SX_FLAVOUR, SX_STAGES,
                     SX_F(sigmoid_finish), SX_F(sigmoid_grad_finish),
                     SX_F(rare_either_tail), SX_SCALAR_SIGMOID, SX_SCALAR_GRAD)
 SX_SIMD_BINARY_KERNEL(SX_KNAME(sigmoid_backward), SX_FLAVOUR, SX_F(backward),

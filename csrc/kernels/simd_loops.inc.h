@@ -141,8 +141,37 @@
         }                                                                     \
     } while (0)
 
-/* Lanes of the m live ones that rare_fn picks for the scalar fallback. */
-#define SX_SIMD_RARE_LANES(VN, rare_fn, v, m) ((rare_fn(v)) & ((m) == VN ? ~0u : (1u << (m)) - 1))
+/* A bit per live lane of a vector with m of VN lanes live. */
+#define SX_SIMD_LIVE_LANES(VN, m) ((m) == VN ? ~0u : (1u << (m)) - 1)
+
+/* A staged kernel's entry points: kname, and its streaming twin kname_nt, which streams
+ * only when streamable(args) holds (otherwise it is kname). */
+#define SX_SIMD_STAGED_ENTRIES(kname, T, VT, VN, LD, LDN, S1, s1, S2, s2, streamable)  \
+    static void kname(char *const *args, size_t n)                            \
+    {                                                                         \
+        SX_SIMD_STAGED_LOOP(T, VT, VN, LD, LDN, S1, s1, S2, s2, kname##_finish, args, \
+                            0, n, 0);                                         \
+    }                                                                         \
+    SX_STREAM_TWIN(                                                           \
+    static void kname##_nt(char *const *args, size_t n)                       \
+    {                                                                         \
+        if (!(streamable(args))) {                                            \
+            kname(args, n);                                                   \
+            return;                                                           \
+        }                                                                     \
+        size_t head = SX_STREAM_HEAD((T *)args[1], n);                        \
+        if (head)                                                             \
+            kname(args, head);                                                \
+        SX_SIMD_STAGED_LOOP(T, VT, VN, LD, LDN, S1, s1, S2, s2, kname##_finish, args, \
+                            head, n, 1);                                      \
+        SX_STREAM_FENCE();                                                    \
+    }                                                                         \
+    )
+#define SX_SIMD_ALWAYS_STREAMABLE(args) 1
+/* Both outputs of a pair kernel stream only when they share their offset within a
+ * line (np.empty_like pairs do). */
+#define SX_SIMD_PAIR_STREAMABLE(args)                                         \
+    ((((uintptr_t)(args)[1] ^ (uintptr_t)(args)[2]) & (SX_STREAM_ALIGN - 1)) == 0)
 
 /* One input, one output: y = finish_fn(x, s2(s1(x))). */
 #define SX_SIMD_UNARY_KERNEL_(kname, T, VT, VN, LD, ST, LDN, STN, S1, s1, S2, s2,      \
@@ -152,7 +181,7 @@
     {                                                                         \
         const T *x = (const T *)args[0] + i;                                  \
         T *y = (T *)args[1] + i;                                              \
-        unsigned rare = SX_SIMD_RARE_LANES(VN, rare_fn, v, m);                \
+        unsigned rare = rare_fn(v) & SX_SIMD_LIVE_LANES(VN, m);               \
         VT r = finish_fn(v, p);                                               \
         if (__builtin_expect(rare != 0, 0)) {                                 \
             T fix_[VN];                                                       \
@@ -163,22 +192,8 @@
             SX_SIMD_STORE_(ST, STN, VN, y, m, r, nt);                         \
         }                                                                     \
     }                                                                         \
-    static void kname(char *const *args, size_t n)                            \
-    {                                                                         \
-        SX_SIMD_STAGED_LOOP(T, VT, VN, LD, LDN, S1, s1, S2, s2, kname##_finish, args, \
-                            0, n, 0);                                         \
-    }                                                                         \
-    SX_STREAM_TWIN(                                                           \
-    static void kname##_nt(char *const *args, size_t n)                       \
-    {                                                                         \
-        size_t head = SX_STREAM_HEAD((T *)args[1], n);                        \
-        if (head)                                                             \
-            kname(args, head);                                                \
-        SX_SIMD_STAGED_LOOP(T, VT, VN, LD, LDN, S1, s1, S2, s2, kname##_finish, args, \
-                            head, n, 1);                                      \
-        SX_STREAM_FENCE();                                                    \
-    }                                                                         \
-    )
+    SX_SIMD_STAGED_ENTRIES(kname, T, VT, VN, LD, LDN, S1, s1, S2, s2,         \
+                           SX_SIMD_ALWAYS_STREAMABLE)
 #define SX_SIMD_UNARY_KERNEL(...) SX_SIMD_UNARY_KERNEL_(__VA_ARGS__)
 
 /* Two inputs, one output (sigmoid_backward): rare_fn(a, b, r) picks the lanes whose
@@ -190,7 +205,7 @@
     {                                                                         \
         VT va = m == VN ? LD(a) : LDN(a, m), vb = m == VN ? LD(b) : LDN(b, m); \
         VT r = vec_fn(va, vb);                                                \
-        unsigned rare = rare_fn(va, vb, r) & (m == VN ? ~0u : (1u << m) - 1); \
+        unsigned rare = rare_fn(va, vb, r) & SX_SIMD_LIVE_LANES(VN, m);       \
         if (__builtin_expect(rare != 0, 0)) {                                 \
             T fix_[VN];                                                       \
             for (unsigned m_ = rare; m_; m_ &= m_ - 1) {                      \
@@ -238,7 +253,7 @@
     {                                                                         \
         const T *x = (const T *)args[0] + i;                                  \
         T *y = (T *)args[1] + i, *g = (T *)args[2] + i;                       \
-        unsigned rare = SX_SIMD_RARE_LANES(VN, rare_fn, v, m);                \
+        unsigned rare = rare_fn(v) & SX_SIMD_LIVE_LANES(VN, m);               \
         VT vy = first_fn(v, p), vg = second_fn(v, p);                         \
         if (__builtin_expect(rare != 0, 0)) {                                 \
             T fy[VN], fg[VN];                                                 \
@@ -253,28 +268,8 @@
             SX_SIMD_STORE_(ST, STN, VN, g, m, vg, nt);                        \
         }                                                                     \
     }                                                                         \
-    static void kname(char *const *args, size_t n)                            \
-    {                                                                         \
-        SX_SIMD_STAGED_LOOP(T, VT, VN, LD, LDN, S1, s1, S2, s2, kname##_finish, args, \
-                            0, n, 0);                                         \
-    }                                                                         \
-    SX_STREAM_TWIN(                                                           \
-    /* Both outputs stream only when they share their offset within a line   \
-     * (np.empty_like pairs do); otherwise the plain loop. */                 \
-    static void kname##_nt(char *const *args, size_t n)                       \
-    {                                                                         \
-        if ((((uintptr_t)args[1] ^ (uintptr_t)args[2]) & (SX_STREAM_ALIGN - 1)) != 0) { \
-            kname(args, n);                                                   \
-            return;                                                           \
-        }                                                                     \
-        size_t head = SX_STREAM_HEAD((T *)args[1], n);                        \
-        if (head)                                                             \
-            kname(args, head);                                                \
-        SX_SIMD_STAGED_LOOP(T, VT, VN, LD, LDN, S1, s1, S2, s2, kname##_finish, args, \
-                            head, n, 1);                                      \
-        SX_STREAM_FENCE();                                                    \
-    }                                                                         \
-    )
+    SX_SIMD_STAGED_ENTRIES(kname, T, VT, VN, LD, LDN, S1, s1, S2, s2,         \
+                           SX_SIMD_PAIR_STREAMABLE)
 #define SX_SIMD_PAIR_KERNEL(...) SX_SIMD_PAIR_KERNEL_(__VA_ARGS__)
 
 #endif
