@@ -30,9 +30,9 @@
 #define SX_SEL_LE(a, b) _mm256_cmp_pd(a, b, _CMP_LE_OQ)
 #define SX_SEL_ALL _mm256_castsi256_pd(_mm256_set1_epi32(-1))
 #define SX_BLEND(sel, a, b) _mm256_blendv_pd(a, b, sel)
-/* sel's sign bits choose (SX_SEL_SIGN selectors have only those); the masks of
- * SX_SEL_LE are whole.  The AND is written on GCC vector types so that with SX_SEL_ALL
- * it folds away instead of costing an instruction. */
+/* SX_SEL_SIGN selectors carry only the sign bits, so SX_ADD_IF blends on them (gcc
+ * folds the blend away for the constant SX_SEL_ALL); SX_ZERO_UNLESS meets only the
+ * whole masks of SX_SEL_LE, and its AND on GCC vector types folds the same way. */
 #define SX_ADD_IF(sel, a, b) _mm256_add_pd(a, _mm256_blendv_pd(_mm256_setzero_pd(), b, sel))
 #define SX_ZERO_UNLESS(sel, a) ((__m256d)((__v4di)(sel) & (__v4di)(a)))
 #define SX_BITS_NGE(a, b) ((unsigned)_mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_NGE_UQ)))

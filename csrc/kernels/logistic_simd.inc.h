@@ -1,5 +1,5 @@
 /*
- * Steps 5-6 of the native kernels (logistic_f32_native.inc.h describes the algorithm)
+ * Steps 4-6 of the native kernels (logistic_f32_native.inc.h describes the algorithm)
  * and their kernel loops, written once for every vector flavour.  Included once per
  * flavour, after its primitives file has defined:
  *

@@ -6,8 +6,10 @@
  *   LDN  LDN(p, m): the first m < VN elements at p, zeros above (masked: the lanes
  *        past the array are never read),
  *   STN  STN(p, m, v): store the first m lanes only;
- * a kernel then names its vector function, the test that picks the lanes for the
- * scalar fallback (a bit per lane; the far tails and NaN), and that scalar function.
+ * a kernel then names its stages (the staged kernels: stage 1, stage 2 and the finish,
+ * SX_SIMD_STAGED_LOOP; the binary one: a single vector function), the test that picks
+ * the lanes for the scalar fallback (a bit per lane; the far tails and NaN), and that
+ * scalar function.
  *
  * No vector ever goes through a stack buffer: the tail uses the masked forms, and the
  * fallback lanes are computed from x before the vector store (so in place is safe) and
